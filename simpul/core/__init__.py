@@ -1,0 +1,1 @@
+"""Shared machinery of Simpul: base models, scoped permissions, audit trail, generic views and API."""

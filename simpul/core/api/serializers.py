@@ -1,0 +1,47 @@
+import copy
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from simpul.core import permissions
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """Related-record choices are limited to what the requesting user may see."""
+
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        path = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+        return request.build_absolute_uri(path) if request and path else path
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is not None:
+            for field in fields.values():
+                queryset = getattr(field, "queryset", None)
+                if queryset is not None:
+                    field.queryset = permissions.restrict(queryset, user, "view")
+        return fields
+
+    def validate(self, attrs):
+        """Run the model's own clean() so the API enforces the same rules as the forms."""
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        m2m = {f.name for f in model._meta.many_to_many}
+        candidate = copy.copy(self.instance) if self.instance is not None else model()
+        for key, value in attrs.items():
+            if key not in m2m:
+                setattr(candidate, key, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return attrs
+
+    def validated_data_without_m2m(self) -> dict:
+        m2m = {f.name for f in self.Meta.model._meta.many_to_many}
+        return {k: v for k, v in self.validated_data.items() if k not in m2m}

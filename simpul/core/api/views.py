@@ -1,0 +1,58 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from simpul.core.api.serializers_core import ApiKeySerializer, AuditEntrySerializer
+from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet
+from simpul.core.models import ApiKey, AuditEntry
+from simpul.core.views.audit import AuditEntryFilterSet
+
+
+class TokenThrottle(AnonRateThrottle):
+    rate = "30/min"
+
+
+class ObtainTokenView(APIView):
+    """POST username and password, receive the account's API token (lockout rules apply)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses=inline_serializer("TokenResponse", {"token": drf_serializers.CharField()}),
+        summary=_("Obtain an API token"),
+    )
+    def post(self, request):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
+
+
+class AuditEntryViewSet(ReadOnlyScopedModelViewSet):
+    queryset = AuditEntry.objects.select_related("content_type")
+    serializer_class = AuditEntrySerializer
+    filterset_class = AuditEntryFilterSet
+    ordering_fields = ["id", "timestamp"]
+
+
+class ApiKeyFilterSet(django_filters.FilterSet):
+    class Meta:
+        model = ApiKey
+        fields = ["instansi", "owner", "user"]
+
+
+class ApiKeyViewSet(ReadOnlyScopedModelViewSet):
+    queryset = ApiKey.objects.select_related("instansi", "owner", "user")
+    serializer_class = ApiKeySerializer
+    filterset_class = ApiKeyFilterSet

@@ -1,0 +1,384 @@
+"""CSV/XLSX export of filtered lists, and all-or-nothing bulk import through the model's own form.
+
+Import validates each row with the same ModelForm the UI uses (so the same rules and Indonesian
+messages apply), saves through the generic services (so the same permissions apply), and runs in one
+transaction: one bad row means nothing is saved, and the report names the row and the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import MultipleObjectsReturned, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from simpul.core import services
+
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_IMPORT_ROWS = 50_000
+TRUE_WORDS = {"1", "true", "ya", "y", "yes", "benar", "aktif"}
+FALSE_WORDS = {"0", "false", "tidak", "t", "no", "n", "salah", "nonaktif", ""}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (wrong type, too big, no header)."""
+
+
+# --- Export ---------------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_table(table, model, export_format: str):
+    """The rows of a (filtered, restricted) table with its visible columns, as CSV or XLSX."""
+    filename = f"{model._meta.model_name}-{date.today().isoformat()}.{export_format}"
+    rows = table.as_values()
+    if export_format == "csv":
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield "\ufeff"  # a BOM makes Excel open the UTF-8 file with the right characters
+            for row in rows:
+                yield writer.writerow([_cell(value) for value in row])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(str(model._meta.verbose_name_plural)[:31])
+        for row in rows:
+            sheet.append([_cell(value) for value in row])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    text = str(value)
+    # Spreadsheet formula injection: a cell starting with = + - @ would be run by Excel.
+    if text[:1] in {"=", "+", "-", "@"} and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+# --- Import file reading --------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy("CSV (UTF-8) or Excel (.xlsx), first row = column names."),
+    )
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Action"),
+        choices=[("preview", gettext_lazy("Check only (dry run)")), ("import", gettext_lazy("Import"))],
+        initial="preview",
+        widget=forms.RadioSelect,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.SIMPUL_UPLOAD_MAX_BYTES:
+            raise ValidationError(
+                _("The file is too large (maximum %(size)s MB).")
+                % {"size": settings.SIMPUL_UPLOAD_MAX_BYTES // (1024 * 1024)}
+            )
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise ValidationError(_("Only .csv and .xlsx files can be imported."))
+        head = upload.read(4)
+        upload.seek(0)
+        if name.endswith(".xlsx") and head != b"PK\x03\x04":
+            raise ValidationError(_("This file is not a valid Excel (.xlsx) file."))
+        return upload
+
+
+@dataclass
+class SourceRow:
+    number: int  # as the user sees it in the spreadsheet (header = row 1)
+    values: dict[str, str]
+
+
+def read_rows(upload) -> list[SourceRow]:
+    name = upload.name.lower()
+    raw = upload.read()
+    return _read_xlsx(raw) if name.endswith(".xlsx") else _read_csv(raw)
+
+
+def _read_csv(raw: bytes) -> list[SourceRow]:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - cp1252 decodes almost anything
+        raise ImportFileError(_("The file's text encoding is not recognised; save it as CSV UTF-8."))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    return _rows_from_table(list(reader))
+
+
+def _read_xlsx(raw: bytes) -> list[SourceRow]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many types for a broken file
+        raise ImportFileError(_("The Excel file cannot be read: %(error)s") % {"error": error}) from error
+    sheet = workbook.worksheets[0]
+    table = [["" if cell is None else _xlsx_text(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return _rows_from_table(table)
+
+
+def _xlsx_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows_from_table(table: list[list[str]]) -> list[SourceRow]:
+    if not table or not any(str(cell).strip() for cell in table[0]):
+        raise ImportFileError(_("The first row must contain the column names."))
+    header = [str(cell).strip() for cell in table[0]]
+    rows = []
+    for index, cells in enumerate(table[1:], start=2):
+        if not any(str(cell).strip() for cell in cells):
+            continue
+        rows.append(SourceRow(index, {header[i]: str(cells[i]).strip() for i in range(min(len(header), len(cells)))}))
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ImportFileError(_("A file may hold at most %(count)d rows.") % {"count": MAX_IMPORT_ROWS})
+    return rows
+
+
+# --- Import columns and validation ----------------------------------------------------------------
+
+
+@dataclass
+class ImportColumn:
+    name: str
+    label: str
+    required: bool
+    help: str
+
+
+def import_form_class(config):
+    form_class = config.import_form or config.form
+    if form_class is None:
+        raise ImproperlyConfiguredImport(config)
+    return form_class
+
+
+class ImproperlyConfiguredImport(Exception):
+    pass
+
+
+def import_columns(config, user=None) -> list[ImportColumn]:
+    form = import_form_class(config)(user=user)
+    columns = []
+    for name, form_field in form.fields.items():
+        hints = [str(form_field.help_text)] if form_field.help_text else []
+        lookup = config.import_lookups.get(name)
+        if lookup:
+            related = form_field.queryset.model
+            hints.append(
+                _("Fill in the %(field)s of the %(model)s.")
+                % {"field": related._meta.get_field(lookup).verbose_name, "model": related._meta.verbose_name}
+            )
+        elif isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.ModelChoiceField):
+            hints.append(_("One of: %(values)s") % {"values": ", ".join(str(v) for v, _l in form_field.choices if v)})
+        elif isinstance(form_field, forms.BooleanField):
+            hints.append(_("Ya or Tidak"))
+        columns.append(ImportColumn(name, str(form_field.label or name), form_field.required, " ".join(hints)))
+    return columns
+
+
+def import_template(config, template_format: str):
+    columns = import_columns(config)
+    filename = f"template-{config.name()}.{template_format}"
+    if template_format == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")
+        csv.writer(buffer).writerow([column.label for column in columns])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Data"
+        sheet.append([column.label for column in columns])
+        for cell, column in zip(sheet[1], columns, strict=True):
+            cell.font = Font(bold=column.required)
+            sheet.column_dimensions[cell.column_letter].width = max(14, len(column.label) + 4)
+        guide = workbook.create_sheet(_("Guide"))
+        guide.append([_("Column"), _("Required"), _("Notes")])
+        for column in columns:
+            guide.append([column.label, _("Yes") if column.required else _("No"), column.help])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _normalise(text: str) -> str:
+    return " ".join(str(text).replace("*", "").strip().lower().split())
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    total: int = 0
+    saved: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _LookupChoiceField(forms.ModelChoiceField):
+    """Finds a related record by a natural key; an ambiguous key is an error, not a crash."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except MultipleObjectsReturned as error:
+            raise ValidationError(_("More than one record matches “%(value)s”.") % {"value": value}) from error
+
+
+def _prepare_form(form, config) -> None:
+    for name, lookup in config.import_lookups.items():
+        form_field = form.fields.get(name)
+        if form_field is None:
+            continue
+        replacement = _LookupChoiceField(
+            queryset=form_field.queryset,
+            to_field_name=lookup,
+            required=form_field.required,
+            label=form_field.label,
+        )
+        form.fields[name] = replacement
+    for form_field in form.fields.values():
+        if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
+            form_field, forms.ModelChoiceField
+        ):
+            form_field._label_map = {_normalise(label): value for value, label in form_field.choices}
+
+
+def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
+    data = {}
+    for header, value in row.values.items():
+        name = header_map.get(_normalise(header))
+        if name is None:
+            continue
+        form_field = form.fields[name]
+        label_map = getattr(form_field, "_label_map", None)
+        if label_map is not None and value not in dict(form_field.choices):
+            value = label_map.get(_normalise(value), value)
+        if isinstance(form_field, forms.BooleanField):
+            word = _normalise(value)
+            value = "on" if word in TRUE_WORDS else "" if word in FALSE_WORDS else value
+        data[name] = value
+    return data
+
+
+def import_rows(user, config, rows: list[SourceRow], *, commit: bool) -> ImportResult:
+    """Validate and save every row in one transaction; roll back everything if any row fails.
+
+    A dry run (commit=False) performs the same saves and rolls back, so it finds every error an actual
+    import would meet, including conflicts between rows of the same file.
+    """
+    form_class = import_form_class(config)
+    result = ImportResult(total=len(rows))
+    sample_form = form_class(user=user)
+    _prepare_form(sample_form, config)
+    header_map: dict[str, str] = {}
+    for name, form_field in sample_form.fields.items():
+        header_map[_normalise(name)] = name
+        header_map[_normalise(form_field.label or name)] = name
+    if rows:
+        result.unknown_columns = [h for h in rows[0].values if _normalise(h) not in header_map]
+        present = {header_map[_normalise(h)] for h in rows[0].values if _normalise(h) in header_map}
+        for name, form_field in sample_form.fields.items():
+            if form_field.required and name not in present:
+                result.errors.append(RowError(1, str(form_field.label), _("This required column is missing.")))
+        if result.errors:
+            return result
+
+    with transaction.atomic():
+        for row in rows:
+            # The lookups replace fields, so the form is prepared first and given its row data after.
+            bound = form_class(data={}, user=user)
+            _prepare_form(bound, config)
+            bound.data = _row_data(row, bound, header_map)
+            if not bound.is_valid():
+                for name, messages in bound.errors.items():
+                    label = str(bound.fields[name].label) if name in bound.fields else "—"
+                    result.errors.extend(RowError(row.number, label, message) for message in messages)
+                continue
+            try:
+                with transaction.atomic():
+                    services.create_object(user, bound.instance, save=bound.save)
+            except PermissionDenied as error:
+                result.errors.append(RowError(row.number, "—", str(error)))
+                continue
+            except IntegrityError as error:
+                result.errors.append(
+                    RowError(
+                        row.number,
+                        "—",
+                        _("Conflicts with an existing record (%(error)s).") % {"error": error},
+                    )
+                )
+                continue
+            result.saved += 1
+            if len(result.preview) < 20:
+                result.preview.append({"row": row.number, "object": str(bound.instance)})
+        if result.errors or not commit:
+            transaction.set_rollback(True)
+            if result.errors:
+                result.saved = 0
+    return result

@@ -1,0 +1,15 @@
+from simpul.core.models.apikeys import ApiKey
+from simpul.core.models.audit import AuditChainHead, AuditEntry
+from simpul.core.models.base import AuditedMixin, ChangeLoggedModel, OwnedModel, ScopedModelMixin
+from simpul.core.models.jobs import ScheduledRun
+
+__all__ = [
+    "ApiKey",
+    "AuditChainHead",
+    "AuditEntry",
+    "AuditedMixin",
+    "ChangeLoggedModel",
+    "OwnedModel",
+    "ScheduledRun",
+    "ScopedModelMixin",
+]

@@ -1,0 +1,102 @@
+"""The tamper-evident audit trail: one row per change, chained by SHA-256."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+
+
+class AuditEntry(models.Model):
+    """One change of one record: who, when, from where, and the fields before and after.
+
+    Each entry carries the hash of the previous one, so editing or deleting any entry breaks the chain
+    from that point on; `simpul audit verify` finds the first broken entry.
+    """
+
+    timestamp = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_repr = models.CharField(_("user name"), max_length=200, blank=True)
+    source = models.CharField(_("channel"), max_length=20, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    request_id = models.CharField(_("request ID"), max_length=64, blank=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("object ID"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=300)
+    instansi_id = models.BigIntegerField(_("instansi"), null=True, blank=True, db_index=True)
+    opd_id = models.BigIntegerField(_("OPD"), null=True, blank=True, db_index=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    scope_instansi_path = "instansi_id"
+    scope_opd_path = "opd_id"
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def canonical_payload(self) -> bytes:
+        """The bytes that the hash covers: every stored fact except the row id and the hash itself."""
+        content_type = ContentType.objects.get_for_id(self.content_type_id)
+        payload = {
+            "timestamp": self.timestamp.isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_repr": self.actor_repr,
+            "source": self.source,
+            "ip_address": self.ip_address,
+            "request_id": self.request_id,
+            "action": self.action,
+            "content_type": f"{content_type.app_label}.{content_type.model}",
+            "object_id": str(self.object_id),
+            "object_repr": self.object_repr,
+            "instansi_id": self.instansi_id,
+            "opd_id": self.opd_id,
+            "changes": self.changes,
+            "prev_hash": self.prev_hash,
+        }
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical_payload()).hexdigest()
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:auditentry_detail", args=[self.pk])
+
+    def get_scope_ids(self) -> tuple[int | None, int | None]:
+        return self.instansi_id, self.opd_id
+
+
+class AuditChainHead(models.Model):
+    """A single row locked while an entry is appended, so concurrent writers extend one chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+    class Meta:
+        verbose_name = _("audit chain head")

@@ -1,0 +1,170 @@
+"""The one place that decides what a user may view, add, change or delete.
+
+A user holds roles, each within a scope: a whole instansi or one OPD. A role grants actions per model
+(see simpul/organizations/roles.py). `restrict()` turns that into a queryset filter, and every UI view,
+API endpoint, export, search and file download goes through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+ACTIONS = ("view", "add", "change", "delete")
+ALL = frozenset(ACTIONS)
+VIEW = frozenset({"view"})
+NONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Role:
+    """A named bundle of grants; `scopes` says whether it is held for an instansi, an OPD, or either."""
+
+    label: str
+    grants: dict[str, frozenset[str]]
+    scopes: tuple[str, ...] = ("instansi", "opd")
+    description: str = ""
+
+    def actions_for(self, model_label: str) -> frozenset[str]:
+        app_label = model_label.split(".")[0]
+        for key in (model_label, f"{app_label}.*", "*"):
+            if key in self.grants:
+                return self.grants[key]
+        return NONE
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    instansi_id: int
+    opd_id: int | None = None
+
+
+@cache
+def roles() -> dict[str, Role]:
+    return import_string(settings.SIMPUL_ROLES)
+
+
+def model_label(model) -> str:
+    return model._meta.label_lower
+
+
+def user_grants(user) -> list[Grant]:
+    """The user's role assignments, loaded once per request/user object."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_simpul_grants", None)
+    if cached is None:
+        cached = [
+            Grant(role, instansi_id, opd_id)
+            for role, instansi_id, opd_id in user.role_assignments.values_list("role", "instansi_id", "opd_id")
+            if role in roles()
+        ]
+        user._simpul_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_simpul_grants"):
+        del user._simpul_grants
+
+
+def _grant_q(model, grant: Grant) -> Q:
+    instansi_path = getattr(model, "scope_instansi_path", None)
+    opd_path = getattr(model, "scope_opd_path", None)
+    if grant.opd_id is not None and opd_path:
+        return Q(**{_as_id_lookup(opd_path): grant.opd_id})
+    if instansi_path:
+        return Q(**{_as_id_lookup(instansi_path): grant.instansi_id})
+    return Q(pk__in=[])
+
+
+def _as_id_lookup(path: str) -> str:
+    if path == "pk" or path.endswith("_id"):
+        return path
+    return f"{path}_id" if "__" not in path else path
+
+
+def scope_filter(model, user, action: str) -> Q | None:
+    """A Q selecting the rows of `model` the user may act on; None means every row."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    label = model_label(model)
+    query = Q(pk__in=[])
+    for grant in user_grants(user):
+        if action in roles()[grant.role].actions_for(label):
+            query |= _grant_q(model, grant)
+    return query
+
+
+def restrict(queryset: models.QuerySet, user, action: str = "view") -> models.QuerySet:
+    """Only the rows of `queryset` that `user` may perform `action` on."""
+    query = scope_filter(queryset.model, user, action)
+    # Scope paths follow many-to-one relations only, so the filter never duplicates rows.
+    return queryset if query is None else queryset.filter(query)
+
+
+def has_model_permission(user, action: str, model) -> bool:
+    """Whether the user may perform `action` on at least some records of `model` (menus, buttons)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    label = model_label(model)
+    return any(action in roles()[grant.role].actions_for(label) for grant in user_grants(user))
+
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether the user may perform `action` on this saved record."""
+    if obj.pk is None:
+        raise ValueError("use can_add() for records not saved yet")
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def can_add(user, model, instansi_id: int | None, opd_id: int | None) -> bool:
+    """Whether the user may create a `model` record that would belong to this instansi / OPD."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    label = model_label(model)
+    has_opd_path = bool(getattr(model, "scope_opd_path", None))
+    for grant in user_grants(user):
+        if "add" not in roles()[grant.role].actions_for(label):
+            continue
+        if grant.opd_id is not None and has_opd_path:
+            if opd_id is not None and opd_id == grant.opd_id:
+                return True
+        elif instansi_id is not None and instansi_id == grant.instansi_id:
+            return True
+    return False
+
+
+def allowed_owner_opds(user, action: str, model, opd_queryset: models.QuerySet) -> models.QuerySet:
+    """The OPDs a user may hold `model` records for with `action` (choices of an owner field)."""
+    if user.is_superuser:
+        return opd_queryset
+    label = model_label(model)
+    query = Q(pk__in=[])
+    for grant in user_grants(user):
+        if action not in roles()[grant.role].actions_for(label):
+            continue
+        query |= Q(pk=grant.opd_id) if grant.opd_id is not None else Q(instansi_id=grant.instansi_id)
+    return opd_queryset.filter(query)
+
+
+def allowed_instansi_ids(user, action: str, model) -> set[int] | None:
+    """The instansi ids in which a user may perform `action` on `model`; None means all of them."""
+    if user.is_superuser:
+        return None
+    label = model_label(model)
+    return {g.instansi_id for g in user_grants(user) if action in roles()[g.role].actions_for(label)}

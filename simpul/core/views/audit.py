@@ -1,0 +1,64 @@
+import django_filters
+import django_tables2 as tables
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+
+from simpul.core.filters import BaseFilterSet
+from simpul.core.models import AuditEntry
+from simpul.core.models.audit import AuditAction
+from simpul.core.tables import BaseTable
+from simpul.core.views.generic import ModelViews
+
+
+class AuditEntryFilterSet(BaseFilterSet):
+    search_fields = ("object_repr", "actor_repr", "request_id", "object_id")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
+    content_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.order_by("app_label", "model"), label=_("Object type")
+    )
+    object_id = django_filters.CharFilter(label=_("Object ID"))
+    actor_repr = django_filters.CharFilter(label=_("User name"))
+    timestamp_after = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__gte", label=_("From date"))
+    timestamp_before = django_filters.DateFilter(field_name="timestamp", lookup_expr="date__lte", label=_("Until date"))
+    request_id = django_filters.CharFilter(label=_("Request ID"))
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action", "content_type", "object_id", "actor_repr", "request_id"]
+
+
+class AuditEntryTable(BaseTable):
+    id = tables.Column(linkify=True, verbose_name="#")
+    timestamp = tables.DateTimeColumn(format="d M Y H:i:s")
+    content_type = tables.Column(verbose_name=_("Object type"))
+
+    class Meta(BaseTable.Meta):
+        model = AuditEntry
+        fields = [
+            "id",
+            "timestamp",
+            "actor_repr",
+            "source",
+            "ip_address",
+            "action",
+            "content_type",
+            "object_repr",
+            "request_id",
+        ]
+
+    default_columns = ("id", "timestamp", "actor_repr", "action", "content_type", "object_repr")
+
+    def render_content_type(self, value):
+        model = value.model_class()
+        return model._meta.verbose_name if model else value.model
+
+
+class AuditEntryViews(ModelViews):
+    model = AuditEntry
+    url_prefix = "audit"
+    queryset = AuditEntry.objects.select_related("content_type")
+    table = AuditEntryTable
+    filterset = AuditEntryFilterSet
+    importable = False
+    deletable = False
+    detail_template = "core/auditentry_detail.html"

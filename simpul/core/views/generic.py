@@ -1,0 +1,315 @@
+"""Generic list / detail / edit / delete / import views, configured by attributes only.
+
+An app declares one `ModelViews` subclass per model (model, queryset, table, filterset, form) and gets
+its pages and URL patterns; every page goes through `restrict()`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, router
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django_tables2 import RequestConfig
+
+from simpul.core import importexport, permissions, services
+from simpul.core.display import object_fields
+from simpul.core.models import AuditEntry
+
+PAGE_SIZES = (25, 50, 100, 250)
+
+
+class ModelViewMixin(LoginRequiredMixin):
+    """What every generic view shares: the model's config object and the scoped queryset."""
+
+    config: type[ModelViews] | None = None
+    action = "view"
+
+    @property
+    def model(self):
+        return self.config.model
+
+    def get_queryset(self, action: str | None = None) -> models.QuerySet:
+        return permissions.restrict(self.config.get_queryset(), self.request.user, action or self.action)
+
+    def base_context(self) -> dict:
+        meta = self.model._meta
+        user = self.request.user
+        return {
+            "config": self.config,
+            "model_meta": meta,
+            "verbose_name": meta.verbose_name,
+            "verbose_name_plural": meta.verbose_name_plural,
+            "urls": self.config.url_names(),
+            "can_add": self.config.form is not None and permissions.has_model_permission(user, "add", self.model),
+            "can_import": self.config.importable and permissions.has_model_permission(user, "add", self.model),
+        }
+
+
+class ObjectListView(ModelViewMixin, View):
+    template_name = "core/object_list.html"
+
+    def get(self, request):
+        queryset = self.get_queryset()
+        filterset = self.config.filterset(request.GET, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            queryset = queryset.none()
+        else:
+            queryset = filterset.qs
+        visible = self.visible_columns()
+        table = self.config.table(queryset, visible_columns=visible, request=request)
+
+        export_format = request.GET.get("export")
+        if export_format in importexport.EXPORT_FORMATS:
+            return importexport.export_table(table, self.model, export_format)
+
+        per_page = self.per_page()
+        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        context = self.base_context() | {
+            "table": table,
+            "filterset": filterset,
+            "column_choices": self.config.table.column_choices(),
+            "visible_columns": table.visible_column_names,
+            "page_sizes": PAGE_SIZES,
+            "per_page": per_page,
+            "active_filters": [
+                (filterset.form.fields[name].label, value)
+                for name, value in filterset.form.cleaned_data.items()
+                if value not in (None, "", [])
+            ]
+            if filterset.is_valid()
+            else [],
+        }
+        template = "core/partials/list_results.html" if request.htmx else self.template_name
+        return render(request, template, context)
+
+    def per_page(self) -> int:
+        try:
+            value = int(self.request.GET.get("per_page", PAGE_SIZES[1]))
+        except ValueError:
+            return PAGE_SIZES[1]
+        return value if value in PAGE_SIZES else PAGE_SIZES[1]
+
+    def visible_columns(self) -> list[str] | None:
+        """Columns chosen with ?columns=a,b (remembered in the session), else the table's default."""
+        session_key = f"columns:{self.model._meta.label_lower}"
+        if "columns" in self.request.GET:
+            chosen = [c for c in self.request.GET.getlist("columns") if c]
+            if len(chosen) == 1 and "," in chosen[0]:
+                chosen = chosen[0].split(",")
+            valid = [c for c in chosen if c in self.config.table.base_columns]
+            if valid:
+                self.request.session[session_key] = valid
+            else:
+                self.request.session.pop(session_key, None)
+        return self.request.session.get(session_key)
+
+
+class ObjectDetailView(ModelViewMixin, View):
+    template_name = "core/object_detail.html"
+
+    def get(self, request, pk):
+        obj = get_object_or_404(self.get_queryset(), pk=pk)
+        user = request.user
+        related = []
+        for title, accessor in self.config.related:
+            queryset = permissions.restrict(accessor(obj), user, "view")
+            related.append({"title": title, "objects": list(queryset[:25]), "count": queryset.count()})
+        context = self.base_context() | {
+            "object": obj,
+            "fields": object_fields(obj, self.config.detail_fields),
+            "related": related,
+            "history": object_history(obj)[:20],
+            "can_change": self.config.form is not None and permissions.can(user, "change", obj),
+            "can_delete": self.config.deletable and permissions.can(user, "delete", obj),
+        }
+        return render(request, self.config.detail_template or self.template_name, context)
+
+
+def object_history(obj: models.Model) -> models.QuerySet:
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
+    return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor")
+
+
+class ObjectEditView(ModelViewMixin, View):
+    template_name = "core/object_edit.html"
+
+    def get_object(self, pk):
+        if pk is None:
+            return self.model()
+        return get_object_or_404(self.get_queryset("change"), pk=pk)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk)
+        if pk is None and not permissions.has_model_permission(request.user, "add", self.model):
+            raise PermissionDenied
+        form = self.config.form(instance=obj, user=request.user, initial=request.GET.dict() if pk is None else None)
+        return self.render_form(form, obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk)
+        if pk is None and not permissions.has_model_permission(request.user, "add", self.model):
+            raise PermissionDenied
+        form = self.config.form(request.POST, request.FILES, instance=obj, user=request.user)
+        if form.is_valid():
+            try:
+                if pk is None:
+                    obj = services.create_object(request.user, form.instance, save=form.save)
+                    messages.success(request, _("%(name)s was created.") % {"name": obj})
+                else:
+                    obj = services.update_object(request.user, form.instance, save=form.save)
+                    messages.success(request, _("%(name)s was saved.") % {"name": obj})
+            except PermissionDenied as error:
+                form.add_error(None, str(error) or _("You may not save this record."))
+            else:
+                return HttpResponseRedirect(obj.get_absolute_url() or reverse(self.config.url_names()["list"]))
+        return self.render_form(form, obj, status=400 if request.method == "POST" else 200)
+
+    def render_form(self, form, obj, status=200):
+        context = self.base_context() | {"form": form, "object": obj if obj.pk else None}
+        return render(request=self.request, template_name=self.template_name, context=context, status=status)
+
+
+class ObjectDeleteView(ModelViewMixin, View):
+    template_name = "core/object_delete.html"
+
+    def get_object(self, pk):
+        return get_object_or_404(self.get_queryset("delete"), pk=pk)
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return render(request, self.template_name, self.base_context() | {"object": obj, **deletion_impact(obj)})
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        try:
+            services.delete_object(request.user, obj)
+        except (ProtectedError, RestrictedError):
+            messages.error(request, _("%(name)s cannot be deleted while other records depend on it.") % {"name": obj})
+            return render(
+                request,
+                self.template_name,
+                self.base_context() | {"object": obj, **deletion_impact(obj)},
+                status=409,
+            )
+        messages.success(request, _("%(name)s was deleted.") % {"name": obj})
+        return HttpResponseRedirect(reverse(self.config.url_names()["list"]))
+
+
+def deletion_impact(obj: models.Model) -> dict:
+    """What deleting `obj` would also delete, and which records prevent the deletion."""
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    blocking: list = []
+    try:
+        collector.collect([obj])
+    except ProtectedError as error:
+        blocking = list(error.protected_objects)
+    except RestrictedError as error:
+        blocking = list(error.restricted_objects)
+    cascades = []
+    for model, instances in collector.data.items():
+        others = [instance for instance in instances if instance != obj]
+        if others:
+            cascades.append((model._meta.verbose_name_plural, len(others)))
+    return {"blocking": blocking[:50], "blocking_count": len(blocking), "cascades": cascades}
+
+
+class BulkImportView(ModelViewMixin, View):
+    template_name = "core/object_import.html"
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not self.config.importable or not permissions.has_model_permission(request.user, "add", self.model):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        template_format = request.GET.get("template")
+        if template_format in importexport.EXPORT_FORMATS:
+            return importexport.import_template(self.config, template_format)
+        return render(request, self.template_name, self.base_context() | {"upload_form": importexport.UploadForm()})
+
+    def post(self, request):
+        upload_form = importexport.UploadForm(request.POST, request.FILES)
+        context = self.base_context() | {"upload_form": upload_form}
+        if not upload_form.is_valid():
+            return render(request, self.template_name, context, status=400)
+        try:
+            rows = importexport.read_rows(upload_form.cleaned_data["file"])
+        except importexport.ImportFileError as error:
+            upload_form.add_error("file", str(error))
+            return render(request, self.template_name, context, status=400)
+        dry_run = upload_form.cleaned_data["mode"] == "preview"
+        result = importexport.import_rows(request.user, self.config, rows, commit=not dry_run)
+        context |= {"result": result, "dry_run": dry_run}
+        if result.ok and not dry_run:
+            messages.success(request, _("%(count)d records were imported.") % {"count": result.saved})
+            return HttpResponseRedirect(reverse(self.config.url_names()["list"]))
+        return render(request, self.template_name, context, status=200 if result.ok else 400)
+
+
+class ModelViews:
+    """Declarative configuration of one model's pages. Subclass and set attributes; use `urls()`."""
+
+    model: type[models.Model]
+    queryset: models.QuerySet | None = None
+    table = None
+    filterset = None
+    form = None
+    import_form = None  # defaults to `form`
+    import_lookups: dict[str, str] = {}  # foreign-key field -> field used to find it in a file
+    importable = True
+    deletable = True
+    detail_fields: list[str] | None = None
+    detail_template: str | None = None
+    related: list = []  # (title, callable(obj) -> queryset)
+    url_prefix: str | None = None
+
+    list_view = ObjectListView
+    detail_view = ObjectDetailView
+    edit_view = ObjectEditView
+    delete_view = ObjectDeleteView
+    import_view = BulkImportView
+
+    @classmethod
+    def get_queryset(cls) -> models.QuerySet:
+        return (cls.queryset if cls.queryset is not None else cls.model._default_manager).all()
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.model._meta.model_name
+
+    @classmethod
+    def url_names(cls) -> dict[str, str]:
+        app, name = cls.model._meta.app_label, cls.name()
+        return {kind: f"{app}:{name}_{kind}" for kind in ("list", "add", "detail", "edit", "delete", "import")}
+
+    @classmethod
+    def urls(cls) -> list:
+        prefix = cls.url_prefix or cls.name()
+        name = cls.name()
+        patterns = [
+            path(f"{prefix}/", cls.list_view.as_view(config=cls), name=f"{name}_list"),
+            path(f"{prefix}/<int:pk>/", cls.detail_view.as_view(config=cls), name=f"{name}_detail"),
+        ]
+        if cls.form is not None:
+            patterns += [
+                path(f"{prefix}/add/", cls.edit_view.as_view(config=cls), name=f"{name}_add"),
+                path(f"{prefix}/<int:pk>/edit/", cls.edit_view.as_view(config=cls), name=f"{name}_edit"),
+            ]
+            if cls.importable:
+                patterns.append(path(f"{prefix}/import/", cls.import_view.as_view(config=cls), name=f"{name}_import"))
+        if cls.deletable:
+            patterns.append(
+                path(f"{prefix}/<int:pk>/delete/", cls.delete_view.as_view(config=cls), name=f"{name}_delete")
+            )
+        return patterns

@@ -1,0 +1,95 @@
+from django.contrib.auth import password_validation
+from rest_framework import serializers
+
+from simpul.core.api.serializers import ScopedModelSerializer
+from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignment, User
+
+
+class InstansiSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Instansi
+        fields = [
+            "id",
+            "url",
+            "kind",
+            "name",
+            "slug",
+            "region_code",
+            "official_domain",
+            "address",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PerangkatDaerahSerializer(ScopedModelSerializer):
+    class Meta:
+        model = PerangkatDaerah
+        fields = [
+            "id",
+            "url",
+            "instansi",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "head_name",
+            "email",
+            "website",
+            "is_active",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class UserSerializer(ScopedModelSerializer):
+    password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "url",
+            "username",
+            "full_name",
+            "nip",
+            "position",
+            "email",
+            "phone",
+            "instansi",
+            "opd",
+            "is_active",
+            "last_login",
+            "password",
+        ]
+        read_only_fields = ["last_login"]
+
+    def validate(self, attrs):
+        password = attrs.get("password")
+        if password:
+            password_validation.validate_password(password, User(**{k: v for k, v in attrs.items() if k != "password"}))
+        elif self.instance is None:
+            raise serializers.ValidationError({"password": self.fields["password"].error_messages["required"]})
+        return attrs
+
+    def create(self, validated_data):
+        password = validated_data.pop("password")
+        user = User(**validated_data)
+        user.set_password(password)
+        user.save()
+        return user
+
+    def update(self, instance, validated_data):
+        password = validated_data.pop("password", None)
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        if password:
+            instance.set_password(password)
+        instance.save()
+        return instance
+
+
+class RoleAssignmentSerializer(ScopedModelSerializer):
+    class Meta:
+        model = RoleAssignment
+        fields = ["id", "url", "user", "role", "instansi", "opd", "created_at"]
