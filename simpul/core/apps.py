@@ -9,3 +9,4 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from simpul.core import audit  # noqa: F401  (connects the audit signal handlers)
+        from simpul.core.api import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
