@@ -1,0 +1,159 @@
+# Simpul: the two commands a fresh machine needs are `make run` and `make test`.
+# Everything here needs only Python 3.11+ and pip, except the browser tests (Debian's chromium) and
+# `make messages` (GNU gettext, developers only).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.ONESHELL:
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SIMPUL := $(BIN)/simpul
+STAMP := $(VENV)/.simpul-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+
+# XStatic-Bootstrap is built from an sdist whose setup.py needs setuptools<81 (docs/decisions/0002).
+export PIP_CONSTRAINT := $(CURDIR)/constraints-build.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: setup run test test-unit test-postgres test-browser lint format messages compilemessages \
+	messages-check clean help
+
+help:
+	@echo "make run      install (once), migrate, load the demo and serve on http://$(HOST):$(PORT)/"
+	@echo "make test     lint, migration check, tests on SQLite, PostgreSQL (when reachable) and chromium"
+	@echo "make setup | lint | format | messages | messages-check | compilemessages | clean"
+
+# --- Installation ----------------------------------------------------------------------------------
+# The stamp is newer than the lock file and pyproject.toml once they are installed, so `make setup`
+# reinstalls only when one of them changes.
+$(STAMP): requirements.lock pyproject.toml constraints-build.txt
+	if [ ! -x $(BIN)/python ]; then $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(STAMP) compilemessages
+
+compilemessages: $(STAMP)
+	$(SIMPUL) compiletranslations
+
+# --- Running ---------------------------------------------------------------------------------------
+run: setup
+	export SIMPUL_LOG_FORMAT="$${SIMPUL_LOG_FORMAT:-text}"
+	$(SIMPUL) migrate --noinput
+	$(SIMPUL) demo
+	pids=()
+	cleanup() { if [ $${#pids[@]} -gt 0 ]; then kill "$${pids[@]}" 2>/dev/null || true; wait || true; fi; }
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if $(SIMPUL) help worker >/dev/null 2>&1; then
+		$(SIMPUL) worker &
+		pids+=($$!)
+	else
+		echo "(simpul worker is not available: background jobs are not processed)"
+	fi
+	$(BIN)/python - <<-'EOF'
+		import os
+		os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simpul.settings")
+		import django
+		django.setup()
+		from simpul.core.management.commands.demo import demo_password
+		from simpul.core.permissions import roles
+		from simpul.organizations.demo import DEMO_USERS
+		password, _generated = demo_password()
+		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else "var/demo-password"
+		line = "=" * 72
+		print(line)
+		print("Simpul berjalan di  http://$(HOST):$(PORT)/   (Ctrl-C untuk berhenti)")
+		print("Login demo (semua memakai kata sandi yang sama):")
+		for user in DEMO_USERS:
+		    print(f"  {user.username:<22} {roles()[user.role].label}")
+		print(f"Kata sandi demo:    {password}   (dari {source})")
+		print(line, flush=True)
+	EOF
+	$(BIN)/gunicorn simpul.wsgi:application --bind "$(HOST):$(PORT)" --workers $(WORKERS) \
+		--access-logfile - --graceful-timeout 5 &
+	server=$$!
+	pids+=($$server)
+	wait $$server
+
+# --- Checks ----------------------------------------------------------------------------------------
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: setup
+	$(MAKE) lint
+	$(SIMPUL) makemigrations --check --dry-run
+	$(MAKE) test-unit
+	$(MAKE) test-postgres
+	$(MAKE) test-browser
+
+# SQLite, the embedded default. pytest exits 5 when it collects no test: that fails the run too.
+test-unit: setup
+	$(BIN)/pytest -m "not browser" -q
+
+# The same tests on PostgreSQL when a server answers on $(PG_HOST):$(PG_PORT) (user postgres, trust).
+# pytest-django creates test_<name> fresh; the name carries this shell's pid, and the database is
+# dropped afterwards even when the run fails or is interrupted.
+test-postgres: setup
+	if ! $(BIN)/python -c "import socket; socket.create_connection(('$(PG_HOST)', $(PG_PORT)), timeout=2).close()" 2>/dev/null; then
+		echo "PostgreSQL is not reachable on $(PG_HOST):$(PG_PORT): skipping the PostgreSQL run."
+		exit 0
+	fi
+	name="simpul_ci_$$$$"
+	drop() {
+		$(BIN)/python - "$$name" <<-'EOF'
+			import sys
+			import psycopg
+			with psycopg.connect("host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres", autocommit=True) as conn:
+			    for db in (sys.argv[1], "test_" + sys.argv[1]):
+			        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+		EOF
+	}
+	trap drop EXIT
+	drop
+	DATABASE_URL="postgres://postgres@$(PG_HOST):$(PG_PORT)/$$name" $(BIN)/pytest -m "not browser" -q --create-db
+
+# Real chromium through Playwright. Debian's package is installed when none is on PATH.
+test-browser: setup
+	if ! $(BIN)/python -c "import shutil, sys; sys.exit(shutil.which('chromium') is None)"; then
+		sudo=""
+		if [ "$$(id -u)" != 0 ]; then sudo="sudo"; fi
+		export DEBIAN_FRONTEND=noninteractive
+		$$sudo apt-get update
+		$$sudo apt-get install -y --no-install-recommends chromium
+	fi
+	$(BIN)/pytest -m browser -q
+
+# --- Translations ----------------------------------------------------------------------------------
+# Extract the strings of the simpul package into simpul/locale/id (needs GNU gettext: developers only).
+messages: $(STAMP)
+	cd simpul
+	../$(SIMPUL) makemessages -l id --ignore=tests --ignore=migrations --no-obsolete
+	cd ..
+	$(SIMPUL) compiletranslations --check || true
+
+# List entries that are untranslated, fuzzy or whose placeholders differ; fails when there are any.
+messages-check: $(STAMP)
+	$(SIMPUL) compiletranslations --check
+
+# --- Cleaning --------------------------------------------------------------------------------------
+# Removes the virtualenv and build output; keeps var/ (the embedded database, uploads and secrets).
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis .ruff_cache test-artifacts
+	find simpul -name '__pycache__' -type d -prune -exec rm -rf {} +
+	find simpul/locale -name '*.mo' -delete 2>/dev/null || true
