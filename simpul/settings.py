@@ -225,10 +225,12 @@ SIMPUL_SCHEDULE = {
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The first class names the scheme of 401 responses; session authentication has none, which would
+    # turn every refused token or API key into a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "simpul.core.api.authentication.BearerTokenAuthentication",
         "simpul.core.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["simpul.core.api.permissions.ScopedModelPermission"],
     "DEFAULT_FILTER_BACKENDS": [

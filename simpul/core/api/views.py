@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers as drf_serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -13,6 +14,14 @@ from simpul.core.api.serializers_core import ApiKeySerializer, AuditEntrySeriali
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet
 from simpul.core.models import ApiKey, AuditEntry
 from simpul.core.views.audit import AuditEntryFilterSet
+
+
+class LockedOut(drf_exceptions.APIException):
+    status_code = 429
+    default_detail = _(
+        "Too many failed sign-in attempts: sign-in for this account from your address is blocked for a while."
+    )
+    default_code = "locked_out"
 
 
 class TokenThrottle(AnonRateThrottle):
@@ -29,12 +38,22 @@ class ObtainTokenView(APIView):
 
     @extend_schema(
         request=AuthTokenSerializer,
-        responses=inline_serializer("TokenResponse", {"token": drf_serializers.CharField()}),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": drf_serializers.CharField()}),
+            400: OpenApiResponse(description=_("Wrong username or password.")),
+            429: OpenApiResponse(description=_("Locked out after repeated failures, or throttled.")),
+        },
         summary=_("Obtain an API token"),
     )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        valid = serializer.is_valid()
+        # django-axes flags the request it was given (this DRF request, not the Django one its middleware
+        # sees), so the lockout is answered here rather than as a generic "unable to log in".
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        if not valid:
+            raise drf_exceptions.ValidationError(serializer.errors)
         token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})
 
