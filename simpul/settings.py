@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simpul.core",
     "simpul.organizations",
+    "simpul.architecture",
     "simpul.dashboard",
 ]
 
@@ -252,6 +253,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStatusEnum": "simpul.architecture.choices.ApprovalStatus",
+        "ElementStatusEnum": "simpul.architecture.choices.ElementStatus",
+        "ProposalStatusEnum": "simpul.architecture.models.ProposalStatus",
+        "VerificationStatusEnum": "simpul.architecture.models.VerificationStatus",
+    },
 }
 
 # --- Simpul's own wiring --------------------------------------------------------------------------
@@ -259,11 +266,12 @@ SPECTACULAR_SETTINGS = {
 # imports no app.
 SIMPUL_ROLES = "simpul.organizations.roles.ROLES"
 # Each module's demo loader, in dependency order; `simpul demo` runs them all in one transaction.
-SIMPUL_DEMO_LOADERS = ["simpul.organizations.demo.load"]
+SIMPUL_DEMO_LOADERS = ["simpul.organizations.demo.load", "simpul.architecture.demo.load"]
 # Home-page cards: callables(request) -> list of cards, one entry per module.
 SIMPUL_HOME_CARDS = ["simpul.dashboard.cards.platform_cards"]
 # Modules shown in the navigation: (label, url name, permission model label).
 SIMPUL_NAVIGATION = [
+    (_("Architecture"), "architecture:overview", "architecture.element"),
     (_("Organisations"), "organizations:instansi_list", "organizations.instansi"),
     (_("Regional departments"), "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
     (_("Users"), "organizations:user_list", "organizations.user"),

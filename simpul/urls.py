@@ -12,6 +12,7 @@ api_patterns = [
     *token_urlpatterns,
     path("core/", include("simpul.core.api.urls")),
     path("organizations/", include("simpul.organizations.api.urls")),
+    path("architecture/", include("simpul.architecture.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("organizations/", include("simpul.organizations.urls")),
+    path("architecture/", include("simpul.architecture.urls")),
     path("core/", include("simpul.core.urls")),
     path("api/", include(api_patterns)),
 ]

@@ -106,7 +106,9 @@ def append_entry(action: str, instance: models.Model, changes: dict) -> AuditEnt
 
 
 def _is_audited(sender) -> bool:
-    return isinstance(sender, type) and issubclass(sender, AuditedMixin)
+    # Historical models of data migrations ("__fake__") carry the mixin but not the model's scope
+    # attributes; data loaded by a migration is recorded by the migration itself, not the trail.
+    return isinstance(sender, type) and issubclass(sender, AuditedMixin) and sender.__module__ != "__fake__"
 
 
 @receiver(pre_save, dispatch_uid="simpul_audit_pre_save")

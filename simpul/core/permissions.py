@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.module_loading import import_string
 
-ACTIONS = ("view", "add", "change", "delete")
-ALL = frozenset(ACTIONS)
+# "review" is the right to decide on other people's proposals (e.g. publish architecture changes).
+ACTIONS = ("view", "add", "change", "delete", "review")
+ALL = frozenset({"view", "add", "change", "delete"})
 VIEW = frozenset({"view"})
 NONE: frozenset[str] = frozenset()
 
@@ -74,11 +75,20 @@ def forget_grants(user) -> None:
         del user._simpul_grants
 
 
-def _grant_q(model, grant: Grant) -> Q:
+def _grant_q(model, grant: Grant, action: str) -> Q:
     instansi_path = getattr(model, "scope_instansi_path", None)
     opd_path = getattr(model, "scope_opd_path", None)
+    if instansi_path is None and opd_path is None:
+        # National data shared by every instansi (e.g. reference codes): the grant covers all rows.
+        return Q()
     if grant.opd_id is not None and opd_path:
-        return Q(**{_as_id_lookup(opd_path): grant.opd_id})
+        own = Q(**{_as_id_lookup(opd_path): grant.opd_id})
+        shared = getattr(model, "scope_shared_q", None)
+        if action == "view" and shared is not None and instansi_path:
+            # Records an instansi shares among its OPDs (e.g. its published architecture) are
+            # readable by every OPD of that instansi; changing them stays with the owner OPD.
+            return own | (Q(**{_as_id_lookup(instansi_path): grant.instansi_id}) & shared)
+        return own
     if instansi_path:
         return Q(**{_as_id_lookup(instansi_path): grant.instansi_id})
     return Q(pk__in=[])
@@ -102,7 +112,7 @@ def scope_filter(model, user, action: str) -> Q | None:
     query = Q(pk__in=[])
     for grant in user_grants(user):
         if action in roles()[grant.role].actions_for(label):
-            query |= _grant_q(model, grant)
+            query |= _grant_q(model, grant, action)
     return query
 
 
@@ -138,9 +148,12 @@ def can_add(user, model, instansi_id: int | None, opd_id: int | None) -> bool:
         return True
     label = model_label(model)
     has_opd_path = bool(getattr(model, "scope_opd_path", None))
+    is_national = getattr(model, "scope_instansi_path", None) is None and not has_opd_path
     for grant in user_grants(user):
         if "add" not in roles()[grant.role].actions_for(label):
             continue
+        if is_national:
+            return True
         if grant.opd_id is not None and has_opd_path:
             if opd_id is not None and opd_id == grant.opd_id:
                 return True

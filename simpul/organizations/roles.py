@@ -12,6 +12,8 @@ from simpul.core.permissions import ALL, NONE, VIEW, Role
 # What every role inside an instansi may look at: the organisation itself and its OPD list.
 _ORG_REFERENCE = {"organizations.instansi": VIEW, "organizations.perangkatdaerah": VIEW}
 # The audit trail is for auditors and the Admin SPBE; role assignments and API keys are administration.
+# The national reference tables are read by all and kept by the Admin SPBE.
+_REFERENCE_READ_ONLY = {"architecture.referencecode": VIEW}
 _NO_ADMIN_DATA = {
     "core.auditentry": NONE,
     "core.apikey": NONE,
@@ -23,7 +25,12 @@ ROLES: dict[str, Role] = {
     "admin_spbe": Role(
         label=_("Admin SPBE"),
         description=_("Runs the platform for the instansi (DISKOMINFO)."),
-        grants={"*": ALL, "organizations.instansi": frozenset({"view", "change"}), "core.auditentry": VIEW},
+        grants={
+            "*": ALL,
+            "architecture.*": ALL | {"review"},
+            "organizations.instansi": frozenset({"view", "change"}),
+            "core.auditentry": VIEW,
+        },
         scopes=("instansi",),
     ),
     "koordinator": Role(
@@ -62,6 +69,8 @@ ROLES: dict[str, Role] = {
             **_NO_ADMIN_DATA,
             "organizations.user": VIEW,
             "core.apikey": ALL,
+            **_REFERENCE_READ_ONLY,
+            "architecture.changeproposal": frozenset({"view", "add"}),
         },
         scopes=("opd",),
     ),

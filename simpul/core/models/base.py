@@ -16,6 +16,8 @@ class ScopedModelMixin:
 
     scope_instansi_path: str = "owner__instansi"
     scope_opd_path: str | None = "owner"
+    # Optional Q of records every OPD of the instansi may read although another OPD owns them.
+    scope_shared_q = None
 
     def get_scope_ids(self) -> tuple[int | None, int | None]:
         """Return (instansi id, OPD id) of this record, for audit entries and permission checks."""

@@ -1,0 +1,130 @@
+from rest_framework import serializers
+
+from simpul.architecture import models
+from simpul.core.api.serializers import ScopedModelSerializer
+
+ELEMENT_FIELDS = [
+    "id",
+    "url",
+    "owner",
+    "domain",
+    "archimate_type",
+    "name",
+    "code",
+    "description",
+    "status",
+    "reference",
+    "published",
+    "properties",
+    "exchange_id",
+    "folder",
+    "created_at",
+    "updated_at",
+]
+READ_ONLY = ["domain", "published", "created_at", "updated_at"]
+
+
+class ElementSerializer(ScopedModelSerializer):
+    reference = serializers.SlugRelatedField(
+        slug_field="code", queryset=models.ReferenceCode.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = models.Element
+        fields = ELEMENT_FIELDS
+        read_only_fields = READ_ONLY
+
+
+def typed_serializer(model_class, extra_fields: list[str]):
+    meta = type(
+        "Meta", (), {"model": model_class, "fields": [*ELEMENT_FIELDS, *extra_fields], "read_only_fields": READ_ONLY}
+    )
+    return type(f"{model_class.__name__}Serializer", (ElementSerializer,), {"Meta": meta})
+
+
+BusinessProcessSerializer = typed_serializer(models.BusinessProcess, ["sector", "performers"])
+DataSetSerializer = typed_serializer(
+    models.DataSet, ["producer", "classification", "data_format", "update_frequency", "interoperable"]
+)
+ServiceSerializer = typed_serializer(models.Service, ["service_type", "url", "channels"])
+ApplicationSerializer = typed_serializer(
+    models.Application,
+    [
+        "kind",
+        "developer",
+        "url",
+        "technology",
+        "version",
+        "hosting",
+        "hosting_exception",
+        "has_manual",
+        "has_source_code",
+        "has_test_results",
+        "single_window",
+    ],
+)
+InfrastructureComponentSerializer = typed_serializer(
+    models.InfrastructureComponent, ["kind", "location", "medium", "bandwidth_mbps", "approval"]
+)
+SecurityControlSerializer = typed_serializer(models.SecurityControl, ["control_kind"])
+
+
+class RelationshipSerializer(ScopedModelSerializer):
+    class Meta:
+        model = models.Relationship
+        fields = ["id", "url", "source", "kind", "target", "archimate_type", "description", "properties", "created_at"]
+
+
+class ReferenceCodeSerializer(ScopedModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = models.ReferenceCode
+        fields = ["id", "url", "tree", "code", "name", "level", "parent", "status", "source", "note"]
+        read_only_fields = fields
+
+
+class ChangeProposalSerializer(ScopedModelSerializer):
+    class Meta:
+        model = models.ChangeProposal
+        fields = [
+            "id",
+            "url",
+            "element",
+            "kind",
+            "status",
+            "data",
+            "before",
+            "proposed_by",
+            "reviewed_by",
+            "reviewed_at",
+            "note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ImpactElementSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    domain = serializers.CharField()
+    owner = serializers.CharField()
+    depth = serializers.IntegerField()
+
+
+class ImpactSerializer(serializers.Serializer):
+    root = serializers.IntegerField()
+    direction = serializers.CharField()
+    elements = ImpactElementSerializer(many=True)
+    affected_opds = serializers.ListField(child=serializers.CharField())
+    hidden = serializers.IntegerField()
+
+
+class FindingSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.code")
+    title = serializers.CharField(source="rule.title")
+    severity = serializers.CharField(source="rule.severity")
+    message = serializers.CharField()
+    url = serializers.CharField()
+    opd = serializers.CharField(source="opd_name")
+    record = serializers.CharField()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchitectureConfig(AppConfig):
+    name = "simpul.architecture"
+    label = "architecture"
+    verbose_name = _("SPBE architecture")

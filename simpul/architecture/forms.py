@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from simpul.architecture import models, references
+from simpul.core import permissions
+from simpul.core.forms import ScopedModelForm
+
+COMMON = ["owner", "name", "code", "status", "reference", "description"]
+
+
+class ElementForm(ScopedModelForm):
+    """Elements of an imported model with no SPBE counterpart (kept with their ArchiMate type)."""
+
+    class Meta:
+        model = models.Element
+        fields = [*COMMON, "archimate_type"]
+
+
+class BusinessProcessForm(ScopedModelForm):
+    class Meta:
+        model = models.BusinessProcess
+        fields = [*COMMON, "sector", "performers"]
+
+
+class DataSetForm(ScopedModelForm):
+    class Meta:
+        model = models.DataSet
+        fields = [*COMMON, "producer", "classification", "data_format", "update_frequency", "interoperable"]
+
+
+class ServiceForm(ScopedModelForm):
+    class Meta:
+        model = models.Service
+        fields = [*COMMON, "service_type", "url", "channels"]
+
+
+class ApplicationForm(ScopedModelForm):
+    class Meta:
+        model = models.Application
+        fields = [
+            *COMMON,
+            "kind",
+            "developer",
+            "url",
+            "technology",
+            "version",
+            "hosting",
+            "hosting_exception",
+            "has_manual",
+            "has_source_code",
+            "has_test_results",
+            "single_window",
+        ]
+
+
+class InfrastructureComponentForm(ScopedModelForm):
+    class Meta:
+        model = models.InfrastructureComponent
+        fields = [*COMMON, "kind", "location", "medium", "bandwidth_mbps", "approval"]
+
+
+def _security_object_choices():
+    return [("", "---------"), *[(name, name) for name in references.security_objects()]]
+
+
+class SecurityControlForm(ScopedModelForm):
+    control_kind = forms.ChoiceField(
+        label=_("Security object"),
+        choices=_security_object_choices,
+        required=False,
+        help_text=_("One of the seven security objects of SIA SPBE."),
+    )
+
+    class Meta:
+        model = models.SecurityControl
+        fields = [*COMMON, "control_kind"]
+
+
+class RelationshipForm(ScopedModelForm):
+    """The source must be an element the user may change; the target any element they may see."""
+
+    class Meta:
+        model = models.Relationship
+        fields = ["source", "kind", "target", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.fields["source"].queryset = permissions.restrict(
+                models.Element.objects.select_related("owner"), self.user, "change"
+            )
+            self.fields["target"].queryset = permissions.restrict(
+                models.Element.objects.select_related("owner"), self.user, "view"
+            )
+        self.fields["kind"].help_text = _("Read it as: source — relationship — target.")
+
+
+class ProposalReviewForm(forms.Form):
+    note = forms.CharField(label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,435 @@
+"""The architecture repository: elements of the six SPBE domains and the relationships between them.
+
+Every element is one row of `Element` (so relationships, impact analysis, search and ArchiMate exchange
+work over one table) plus, for the SPBE element types, one row of its typed table (multi-table
+inheritance), which holds the fields that only that type has. An application recorded here is the same
+record that the service desk, the application repository, the asset inventory and the evaluation use.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from simpul.architecture.choices import (
+    ApplicationKind,
+    ApprovalStatus,
+    DataClassification,
+    Domain,
+    ElementStatus,
+    Hosting,
+    InfrastructureKind,
+    ServiceType,
+    UpdateFrequency,
+)
+from simpul.architecture.vocabulary import RELATIONSHIP_TYPES, RelationshipKind
+from simpul.core.models import ChangeLoggedModel, OwnedModel
+
+
+class ReferenceTree(models.TextChoices):
+    RAB = "RAB", _("Business reference architecture (RAB)")
+    RAD = "RAD", _("Data reference architecture (RAD)")
+    RAL = "RAL", _("Service reference architecture (RAL)")
+    RAA = "RAA", _("Application reference architecture (RAA)")
+    RAI = "RAI", _("Infrastructure reference architecture (RAI)")
+    RAK = "RAK", _("Security reference architecture (RAK)")
+
+
+class VerificationStatus(models.TextChoices):
+    VERIFIED = "verified", _("Verified")
+    CORROBORATED = "corroborated", _("Corroborated")
+    UNVERIFIED = "unverified", _("Unverified")
+
+
+class ReferenceCode(ChangeLoggedModel):
+    """A node of the national SPBE reference architecture (Perpres 132/2022), e.g. RAL.01.02.
+
+    Loaded from the versioned data file `data/referensi-arsitektur-spbe.json`; the Admin SPBE may correct
+    or add codes. The table is national: it is shared by every instansi of the deployment.
+    """
+
+    tree = models.CharField(_("reference tree"), max_length=3, choices=ReferenceTree.choices)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    level = models.PositiveSmallIntegerField(_("level"))
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    status = models.CharField(
+        _("verification"), max_length=12, choices=VerificationStatus.choices, default=VerificationStatus.UNVERIFIED
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    # National data: no instansi, visible to every signed-in user, changed by roles granted on it.
+    scope_instansi_path = None
+    scope_opd_path = None
+
+    class Meta:
+        verbose_name = _("reference code")
+        verbose_name_plural = _("reference codes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_scope_ids(self) -> tuple[int | None, int | None]:
+        return None, None
+
+
+class Element(OwnedModel):
+    """Anything recorded in the architecture: a process, data set, service, application, infrastructure
+    component, security control, or an element of an imported ArchiMate model kept with its own type."""
+
+    domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, default=Domain.OTHER, db_index=True)
+    archimate_type = models.CharField(
+        _("ArchiMate type"), max_length=60, help_text=_("The element type in the ArchiMate exchange format.")
+    )
+    name = models.CharField(_("name"), max_length=300)
+    code = models.CharField(_("code"), max_length=60, blank=True, help_text=_("The instansi's own code, if any."))
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ElementStatus.choices, default=ElementStatus.OPERATIONAL, db_index=True
+    )
+    reference = models.ForeignKey(
+        ReferenceCode,
+        verbose_name=_("reference code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="elements",
+        help_text=_("Code of the national SPBE reference architecture."),
+    )
+    properties = models.JSONField(_("other properties"), default=dict, blank=True)
+    exchange_id = models.CharField(
+        _("exchange identifier"), max_length=120, blank=True, help_text=_("Identifier in an exchanged ArchiMate model.")
+    )
+    folder = models.CharField(_("folder"), max_length=300, blank=True)
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Published elements change only through a reviewed proposal, unless edited by the Admin SPBE."),
+    )
+
+    class Meta:
+        verbose_name = _("architecture element")
+        verbose_name_plural = _("architecture elements")
+        ordering = ["domain", "name"]
+        indexes = [
+            models.Index(fields=["owner", "domain"]),
+            models.Index(fields=["name"]),
+            models.Index(fields=["exchange_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("architecture:element_detail", args=[self.pk])
+
+    # The published architecture is the instansi's shared map; drafts stay with their OPD and reviewers.
+    scope_shared_q = models.Q(published=True)
+
+    # Set by each typed subclass: its SPBE domain and its usual ArchiMate element type.
+    spbe_domain: str = Domain.OTHER
+    default_archimate_type: str = ""
+
+    def save(self, *args, **kwargs):
+        if type(self) is not Element:
+            self.domain = self.spbe_domain
+        if not self.archimate_type:
+            self.archimate_type = self.default_archimate_type_for()
+        super().save(*args, **kwargs)
+
+    def default_archimate_type_for(self) -> str:
+        return self.default_archimate_type
+
+    @property
+    def typed(self) -> "Element":
+        """The typed record (Application, Service, ...) of this element, or the element itself."""
+        accessor = DOMAIN_ACCESSORS.get(self.domain)
+        if accessor and type(self) is Element:
+            return getattr(self, accessor, self)
+        return self
+
+
+class BusinessProcess(Element):
+    """Proses bisnis: a structured set of activities of one or more OPDs."""
+
+    spbe_domain = Domain.BUSINESS
+    default_archimate_type = "BusinessProcess"
+
+    sector = models.CharField(
+        _("sector (urusan)"), max_length=200, blank=True, help_text=_("Government affair the process belongs to.")
+    )
+    performers = models.ManyToManyField(
+        "organizations.PerangkatDaerah",
+        verbose_name=_("performing OPDs"),
+        blank=True,
+        related_name="business_processes",
+    )
+
+    class Meta:
+        verbose_name = _("business process")
+        verbose_name_plural = _("business processes")
+
+
+class DataSet(Element):
+    """Data dan informasi: a data set held by an OPD."""
+
+    spbe_domain = Domain.DATA
+    default_archimate_type = "DataObject"
+
+    producer = models.ForeignKey(
+        "organizations.PerangkatDaerah",
+        verbose_name=_("producer OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="produced_data_sets",
+    )
+    classification = models.CharField(
+        _("classification"), max_length=20, choices=DataClassification.choices, blank=True
+    )
+    data_format = models.CharField(_("format"), max_length=100, blank=True)
+    update_frequency = models.CharField(
+        _("update frequency"), max_length=20, choices=UpdateFrequency.choices, blank=True
+    )
+    interoperable = models.BooleanField(
+        _("shared through interoperability"), default=False, help_text=_("Exchanged with other systems via an API.")
+    )
+
+    class Meta:
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+
+
+class Service(Element):
+    """Layanan SPBE: an administration service (G2G, G2E) or a public service (G2C, G2B)."""
+
+    spbe_domain = Domain.SERVICE
+    default_archimate_type = "BusinessService"
+
+    service_type = models.CharField(_("service type"), max_length=3, choices=ServiceType.choices)
+    url = models.URLField(_("address (URL)"), blank=True)
+    channels = models.CharField(
+        _("channels"), max_length=200, blank=True, help_text=_("e.g. web, mobile, telephone, e-mail, social media")
+    )
+
+    class Meta:
+        verbose_name = _("SPBE service")
+        verbose_name_plural = _("SPBE services")
+
+    @property
+    def is_public_service(self) -> bool:
+        return self.service_type in (ServiceType.G2C, ServiceType.G2B)
+
+
+class Application(Element):
+    """Aplikasi SPBE: an application, general (shared) or specific (needs DISKOMINFO's approval)."""
+
+    spbe_domain = Domain.APPLICATION
+    default_archimate_type = "ApplicationComponent"
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ApplicationKind.choices)
+    developer = models.ForeignKey(
+        "organizations.PerangkatDaerah",
+        verbose_name=_("developer OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="developed_applications",
+    )
+    url = models.URLField(_("address (URL)"), blank=True)
+    technology = models.CharField(_("technology"), max_length=200, blank=True)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    hosting = models.CharField(_("hosting"), max_length=20, choices=Hosting.choices, default=Hosting.DATA_CENTRE)
+    hosting_exception = models.CharField(
+        _("hosting exception"),
+        max_length=20,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.NOT_NEEDED,
+        help_text=_("Approval by the Bupati/DISKOMINFO to host outside the Pusat Data."),
+    )
+    has_manual = models.BooleanField(_("user manual in the repository"), default=False)
+    has_source_code = models.BooleanField(_("source code in the repository"), default=False)
+    has_test_results = models.BooleanField(_("test results submitted"), default=False)
+    single_window = models.BooleanField(
+        _("integrated with the single window"), default=False, help_text=_("Integrated into JePin.")
+    )
+
+    class Meta:
+        verbose_name = _("SPBE application")
+        verbose_name_plural = _("SPBE applications")
+
+
+class InfrastructureComponent(Element):
+    """Infrastruktur SPBE: data centre, server room, network node or link, server, VM, connector system."""
+
+    spbe_domain = Domain.INFRASTRUCTURE
+    default_archimate_type = "Node"
+
+    kind = models.CharField(_("kind"), max_length=20, choices=InfrastructureKind.choices)
+    location = models.CharField(_("location"), max_length=300, blank=True)
+    bandwidth_mbps = models.PositiveIntegerField(_("bandwidth (Mbps)"), null=True, blank=True)
+    medium = models.CharField(_("medium"), max_length=100, blank=True, help_text=_("e.g. fibre optic, radio"))
+    approval = models.CharField(
+        _("approval"),
+        max_length=20,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.NOT_NEEDED,
+        help_text=_("An OPD's own server room needs the Bupati's and DISKOMINFO's approval."),
+    )
+
+    ARCHIMATE_TYPES = {
+        InfrastructureKind.DATA_CENTRE: "Facility",
+        InfrastructureKind.SERVER_ROOM: "Facility",
+        InfrastructureKind.NETWORK_NODE: "Device",
+        InfrastructureKind.LINK: "CommunicationNetwork",
+        InfrastructureKind.LAN: "CommunicationNetwork",
+        InfrastructureKind.INTERNET: "CommunicationNetwork",
+        InfrastructureKind.SERVER: "Device",
+        InfrastructureKind.SERVICE_BUS: "SystemSoftware",
+    }
+
+    class Meta:
+        verbose_name = _("infrastructure component")
+        verbose_name_plural = _("infrastructure components")
+
+    def default_archimate_type_for(self) -> str:
+        return self.ARCHIMATE_TYPES.get(self.kind, self.default_archimate_type)
+
+
+class SecurityControl(Element):
+    """Keamanan SPBE: a security control (standard, awareness, vulnerability scanning, incident handling...)."""
+
+    spbe_domain = Domain.SECURITY
+    default_archimate_type = "Constraint"
+
+    control_kind = models.CharField(
+        _("security object"), max_length=100, blank=True, help_text=_("One of the seven security objects of SIA SPBE.")
+    )
+
+    class Meta:
+        verbose_name = _("security control")
+        verbose_name_plural = _("security controls")
+
+
+DOMAIN_ACCESSORS = {
+    Domain.BUSINESS: "businessprocess",
+    Domain.DATA: "dataset",
+    Domain.SERVICE: "service",
+    Domain.APPLICATION: "application",
+    Domain.INFRASTRUCTURE: "infrastructurecomponent",
+    Domain.SECURITY: "securitycontrol",
+}
+
+
+class Relationship(ChangeLoggedModel):
+    """A typed link between two elements; whoever may change the source element may change its links."""
+
+    kind = models.CharField(_("relationship"), max_length=30, choices=RelationshipKind.choices)
+    source = models.ForeignKey(
+        Element, verbose_name=_("from"), on_delete=models.CASCADE, related_name="outgoing_relationships"
+    )
+    target = models.ForeignKey(
+        Element, verbose_name=_("to"), on_delete=models.CASCADE, related_name="incoming_relationships"
+    )
+    archimate_type = models.CharField(_("ArchiMate type"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    properties = models.JSONField(_("other properties"), default=dict, blank=True)
+    exchange_id = models.CharField(_("exchange identifier"), max_length=120, blank=True)
+
+    scope_instansi_path = "source__owner__instansi"
+    scope_opd_path = "source__owner"
+    scope_shared_q = models.Q(source__published=True, target__published=True)
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        ordering = ["source__name", "kind"]
+        indexes = [models.Index(fields=["source", "kind"]), models.Index(fields=["target", "kind"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "target", "kind"],
+                condition=~models.Q(kind="archimate"),
+                name="unique_spbe_relationship",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("architecture:relationship_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.source_id and self.target_id:
+            if self.source_id == self.target_id:
+                raise ValidationError(_("An element cannot be related to itself."))
+            if self.source.owner.instansi_id != self.target.owner.instansi_id:
+                raise ValidationError(_("Both elements must belong to the same instansi."))
+            rule = RELATIONSHIP_TYPES.get(self.kind)
+            if rule is not None and not rule.allows(self.source.domain, self.target.domain):
+                raise ValidationError(
+                    {
+                        "target": _("“%(kind)s” links %(sources)s to %(targets)s.")
+                        % {
+                            "kind": rule.label,
+                            "sources": rule.source_label(),
+                            "targets": rule.target_label(),
+                        }
+                    }
+                )
+
+
+class ProposalKind(models.TextChoices):
+    PUBLISH = "publish", _("Publish a new element")
+    CHANGE = "change", _("Change a published element")
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned with a note")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ChangeProposal(ChangeLoggedModel):
+    """An OPD operator's proposed change to a published element (or a request to publish a draft),
+    reviewed by the Admin SPBE, who sees the difference and approves it or returns it with a note."""
+
+    element = models.ForeignKey(Element, verbose_name=_("element"), on_delete=models.CASCADE, related_name="proposals")
+    kind = models.CharField(_("kind"), max_length=10, choices=ProposalKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.PENDING, db_index=True
+    )
+    data = models.JSONField(_("proposed values"), default=dict, blank=True)
+    before = models.JSONField(_("values when proposed"), default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        "organizations.User", verbose_name=_("proposed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        "organizations.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    note = models.TextField(_("review note"), blank=True)
+
+    scope_instansi_path = "element__owner__instansi"
+    scope_opd_path = "element__owner"
+
+    class Meta:
+        verbose_name = _("change proposal")
+        verbose_name_plural = _("change proposals")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.element}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("architecture:changeproposal_detail", args=[self.pk])

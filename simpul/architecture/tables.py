@@ -1,0 +1,100 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from simpul.architecture import models
+from simpul.core.tables import BaseTable
+
+ELEMENT_FIELDS = ["name", "code", "owner", "status", "reference", "published"]
+
+
+class ElementTable(BaseTable):
+    name = tables.Column(linkify=True)
+    reference = tables.Column(accessor="reference__code", verbose_name=_("Reference code"))
+
+    class Meta(BaseTable.Meta):
+        model = models.Element
+        fields = ["name", "domain", "archimate_type", "code", "owner", "status", "reference", "published", "updated_at"]
+
+    default_columns = ("name", "domain", "owner", "status", "reference")
+
+
+def typed_table(model_class, fields: list[str], defaults: tuple[str, ...]):
+    meta = type("Meta", (BaseTable.Meta,), {"model": model_class, "fields": [*ELEMENT_FIELDS, *fields]})
+    attrs = {
+        "Meta": meta,
+        "default_columns": defaults,
+        "name": tables.Column(linkify=True),
+        "reference": tables.Column(accessor="reference__code", verbose_name=_("Reference code")),
+    }
+    return type(f"{model_class.__name__}Table", (BaseTable,), attrs)
+
+
+BusinessProcessTable = typed_table(
+    models.BusinessProcess, ["sector"], ("name", "owner", "sector", "status", "reference")
+)
+DataSetTable = typed_table(
+    models.DataSet,
+    ["producer", "classification", "data_format", "update_frequency", "interoperable"],
+    ("name", "owner", "classification", "update_frequency", "interoperable", "status"),
+)
+ServiceTable = typed_table(
+    models.Service, ["service_type", "url", "channels"], ("name", "owner", "service_type", "url", "status", "reference")
+)
+ApplicationTable = typed_table(
+    models.Application,
+    [
+        "kind",
+        "developer",
+        "url",
+        "technology",
+        "version",
+        "hosting",
+        "hosting_exception",
+        "has_manual",
+        "has_source_code",
+        "has_test_results",
+        "single_window",
+    ],
+    ("name", "owner", "kind", "developer", "hosting", "url", "status"),
+)
+InfrastructureComponentTable = typed_table(
+    models.InfrastructureComponent,
+    ["kind", "location", "medium", "bandwidth_mbps", "approval"],
+    ("name", "owner", "kind", "location", "bandwidth_mbps", "status"),
+)
+SecurityControlTable = typed_table(
+    models.SecurityControl, ["control_kind"], ("name", "owner", "control_kind", "status")
+)
+
+
+class RelationshipTable(BaseTable):
+    id = tables.Column(linkify=True, verbose_name="#")
+    source = tables.Column(linkify=True)
+    target = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = models.Relationship
+        fields = ["id", "source", "kind", "target", "archimate_type", "description"]
+
+    default_columns = ("id", "source", "kind", "target")
+
+
+class ChangeProposalTable(BaseTable):
+    id = tables.Column(linkify=True, verbose_name="#")
+    element = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = models.ChangeProposal
+        fields = ["id", "element", "kind", "status", "proposed_by", "created_at", "reviewed_by", "reviewed_at"]
+
+    default_columns = ("id", "element", "kind", "status", "proposed_by", "created_at")
+
+
+class ReferenceCodeTable(BaseTable):
+    code = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = models.ReferenceCode
+        fields = ["code", "name", "tree", "level", "status", "source"]
+
+    default_columns = ("code", "name", "level", "status")

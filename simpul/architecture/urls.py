@@ -1,0 +1,22 @@
+from django.urls import path
+
+from simpul.architecture import views
+
+app_name = "architecture"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("elements/<int:pk>/impact/", views.ImpactView.as_view(), name="element_impact"),
+    path("elements/<int:pk>/publish/", views.PublishRequestView.as_view(), name="element_publish"),
+    *views.ElementViews.urls(),
+    *views.BusinessProcessViews.urls(),
+    *views.DataSetViews.urls(),
+    *views.ServiceViews.urls(),
+    *views.ApplicationViews.urls(),
+    *views.InfrastructureComponentViews.urls(),
+    *views.SecurityControlViews.urls(),
+    *views.RelationshipViews.urls(),
+    *views.ChangeProposalViews.urls(),
+    *views.ReferenceCodeViews.urls(),
+]
