@@ -24,7 +24,7 @@ def needs_review(user, element: Element) -> bool:
 def _form_data(form) -> dict:
     """The submitted values of a bound form as JSON-safe data that the same form class accepts again."""
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.cleaned_data.get(name)
         if hasattr(value, "pk"):
             value = value.pk
