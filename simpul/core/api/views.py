@@ -59,6 +59,8 @@ class ObtainTokenView(APIView):
 
 
 class AuditEntryViewSet(ReadOnlyScopedModelViewSet):
+    """The hash-chained audit trail, read-only: entries of the instansi or OPD the user may audit."""
+
     queryset = AuditEntry.objects.select_related("content_type")
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilterSet
@@ -72,6 +74,8 @@ class ApiKeyFilterSet(django_filters.FilterSet):
 
 
 class ApiKeyViewSet(ReadOnlyScopedModelViewSet):
+    """API keys (never their secrets); keys are issued and revoked in the web interface."""
+
     queryset = ApiKey.objects.select_related("instansi", "owner", "user")
     serializer_class = ApiKeySerializer
     filterset_class = ApiKeyFilterSet
