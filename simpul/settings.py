@@ -217,11 +217,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # For deployments that outgrow the database queue (pip install django-tasks-rq; see docs/operations.md).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        queue: {"URL": os.environ.get("SIMPUL_REDIS_URL", "redis://127.0.0.1:6379/0")}
+        for queue in TASKS["default"]["QUEUES"]
+    }
 # The one declared schedule of periodic jobs: task path -> interval in seconds.
 SIMPUL_SCHEDULE = {
     "simpul.core.tasks.prune_finished_tasks": 24 * 3600,
     "simpul.core.tasks.verify_audit_chain": 24 * 3600,
 }
+SIMPUL_TASK_RESULT_DAYS = int(os.environ.get("SIMPUL_TASK_RESULT_DAYS", 30))
+# Who is e-mailed when a job finds trouble (a broken audit chain); empty: the active superusers.
+ADMINS = [(address, address) for address in env_list("SIMPUL_ADMINS")]
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

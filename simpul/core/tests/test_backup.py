@@ -192,3 +192,27 @@ def test_backup_refuses_to_overwrite(source, tmp_path):
     with pytest.raises(CommandError, match="sudah ada"):
         call_command("backup", str(archive), stdout=io.StringIO())
     assert archive.read_bytes() == b"older backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_snapshot_transaction_reads_one_consistent_state():
+    from django.db import connection
+
+    from simpul.core.backup import snapshot_transaction
+
+    with snapshot_transaction() as isolation:
+        assert connection.in_atomic_block
+        if connection.vendor == "postgresql":
+            assert isolation == "repeatable read"
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                assert cursor.fetchone()[0] == "repeatable read"
+                cursor.execute("SHOW transaction_read_only")
+                assert cursor.fetchone()[0] == "on"
+        else:
+            # A deferred read transaction: WAL readers see one snapshot without blocking writers.
+            assert isolation == "sqlite snapshot"
+            assert connection.transaction_mode == "DEFERRED"
+    assert not connection.in_atomic_block
+    if connection.vendor == "sqlite":
+        assert connection.transaction_mode == "IMMEDIATE"
