@@ -40,7 +40,13 @@ $(STAMP): requirements.lock pyproject.toml constraints-build.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-setup: $(STAMP) compilemessages
+# The .mo catalogues are build output (git-ignored), compiled in pure Python whenever a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard simpul/locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po $(STAMP)
+	$(SIMPUL) compiletranslations
+
+setup: $(STAMP) $(MO_FILES)
 
 compilemessages: $(STAMP)
 	$(SIMPUL) compiletranslations
@@ -66,17 +72,17 @@ run: setup
 		os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simpul.settings")
 		import django
 		django.setup()
+		from django.conf import settings
 		from simpul.core.management.commands.demo import demo_password
 		from simpul.core.permissions import roles
 		from simpul.organizations.demo import DEMO_USERS
 		password, _generated = demo_password()
-		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else "var/demo-password"
+		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else str(settings.VAR_DIR / "demo-password")
 		line = "=" * 72
 		print(line)
 		print("Simpul berjalan di  http://$(HOST):$(PORT)/   (Ctrl-C untuk berhenti)")
 		print("Login demo (semua memakai kata sandi yang sama):")
-		for user in DEMO_USERS:
-		    print(f"  {user.username:<22} {roles()[user.role].label}")
+		for user in DEMO_USERS: print(f"  {user.username:<22} {roles()[user.role].label}")
 		print(f"Kata sandi demo:    {password}   (dari {source})")
 		print(line, flush=True)
 	EOF
@@ -117,11 +123,10 @@ test-postgres: setup
 	name="simpul_ci_$$$$"
 	drop() {
 		$(BIN)/python - "$$name" <<-'EOF'
-			import sys
-			import psycopg
-			with psycopg.connect("host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres", autocommit=True) as conn:
-			    for db in (sys.argv[1], "test_" + sys.argv[1]):
-			        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+			import sys, psycopg
+			conn = psycopg.connect("host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres", autocommit=True)
+			for db in (sys.argv[1], "test_" + sys.argv[1]): conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+			conn.close()
 		EOF
 	}
 	trap drop EXIT
