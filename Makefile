@@ -53,7 +53,7 @@ compilemessages: $(STAMP)
 
 # --- Running ---------------------------------------------------------------------------------------
 run: setup
-	export SIMPUL_LOG_FORMAT="$${SIMPUL_LOG_FORMAT:-text}"
+	@export SIMPUL_LOG_FORMAT="$${SIMPUL_LOG_FORMAT:-text}"
 	$(SIMPUL) migrate --noinput
 	$(SIMPUL) demo
 	pids=()
