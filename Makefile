@@ -113,24 +113,17 @@ test-unit: setup
 	$(BIN)/pytest -m "not browser" -q
 
 # The same tests on PostgreSQL when a server answers on $(PG_HOST):$(PG_PORT) (user postgres, trust).
-# pytest-django creates test_<name> fresh; the name carries this shell's pid, and the database is
-# dropped afterwards even when the run fails or is interrupted.
+# pytest-django creates test_<name> fresh (--create-db); the name carries this shell's pid, the database
+# is dropped afterwards even when the run fails, and those of earlier killed runs are dropped first.
 test-postgres: setup
 	if ! $(BIN)/python -c "import socket; socket.create_connection(('$(PG_HOST)', $(PG_PORT)), timeout=2).close()" 2>/dev/null; then
 		echo "PostgreSQL is not reachable on $(PG_HOST):$(PG_PORT): skipping the PostgreSQL run."
 		exit 0
 	fi
 	name="simpul_ci_$$$$"
-	drop() {
-		$(BIN)/python - "$$name" <<-'EOF'
-			import sys, psycopg
-			conn = psycopg.connect("host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres", autocommit=True)
-			for db in (sys.argv[1], "test_" + sys.argv[1]): conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-			conn.close()
-		EOF
-	}
-	trap drop EXIT
-	drop
+	export PGHOST=$(PG_HOST) PGPORT=$(PG_PORT)
+	$(BIN)/python scripts/pg_test_databases.py leftovers
+	trap '$(BIN)/python scripts/pg_test_databases.py drop "$$name"' EXIT
 	DATABASE_URL="postgres://postgres@$(PG_HOST):$(PG_PORT)/$$name" $(BIN)/pytest -m "not browser" -q --create-db
 
 # Real chromium through Playwright. Debian's package is installed when none is on PATH.
