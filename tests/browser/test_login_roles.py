@@ -104,3 +104,15 @@ def test_wrong_password_is_refused(page):
     page.click("[data-testid=login-submit]")
     expect(page.locator(".alert-danger")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+
+
+def test_home_card_items_open_their_own_record(page):
+    """The card's stretched "Open" link must not swallow clicks on the records listed in the card."""
+    login(page, "auditor")
+    card = page.get_by_test_id("home-card").filter(has_text=CARD_AUDIT)
+    item = card.locator("ul a").first
+    href = item.get_attribute("href")
+    assert re.search(r"/core/audit/\d+/$", href)
+    item.click()
+    expect(page).to_have_url(re.compile(re.escape(href) + "$"))
+    expect(page.locator("h1")).to_contain_text("Created")
