@@ -8,7 +8,9 @@ from simpul.core.tests.scratch import SIMPUL
 
 
 def _deploy_check(tmp_path, **overrides: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SIMPUL_", "SECURE_"))}
+    # Only what a production server sets: variables of the test process (e.g. DJANGO_ALLOW_ASYNC_UNSAFE,
+    # which browser tests set) must not leak into the checked configuration.
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
     env.update(
         SIMPUL_VAR_DIR=str(tmp_path),
         SIMPUL_HTTPS="1",
