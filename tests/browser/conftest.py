@@ -32,7 +32,7 @@ def browser():
     value would leak into the `check --deploy` subprocess of the unit tests (async.E001)."""
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("chromium is not installed (apt-get install chromium)")
+        pytest.fail("chromium is not installed: `make test` installs it (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 
     with pytest.MonkeyPatch.context() as patch:
@@ -46,7 +46,6 @@ def browser():
 @pytest.fixture
 def demo(live_server, settings, monkeypatch):
     """The demo instansi, its OPDs and one user per role, all with DEMO_PASSWORD."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setenv("SIMPUL_DEMO_PASSWORD", DEMO_PASSWORD)
     call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server

@@ -1,6 +1,5 @@
 """Sign-in, sign-out, password change, lockout after repeated failures, and TOTP two-factor sign-in."""
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -9,11 +8,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simpul.organizations.tests.factories import TEST_PASSWORD
 
 LOGIN = reverse("login")
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def browser(ip="10.0.0.1") -> Client:

@@ -21,12 +21,6 @@ USERS_URL = "/api/organizations/users/"
 
 
 @pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Hashing the fixture users' passwords with the production hasher dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _fresh_throttle_cache():
     # The token endpoint is throttled per client address; the counters live in the cache.
     cache.clear()

@@ -22,11 +22,6 @@ REQUEST_ID = "req-audit-0001"
 IP = "10.1.2.3"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     return Client(headers={"accept-language": "en", "x-request-id": REQUEST_ID}, REMOTE_ADDR=IP)
@@ -316,3 +311,14 @@ def test_recomputed_hash_still_breaks_the_next_link(world):
     following = AuditEntry.objects.filter(pk__gt=victim.pk).order_by("id").first()
     result = verify_chain()
     assert (result.ok, result.broken_entry_id) == (False, following.pk)
+
+
+@pytest.mark.django_db
+def test_history_shows_field_labels_not_column_names(world):
+    with acting(world.admin_a, source="cli"):
+        world.a1.head_name = "Kepala Baru"
+        world.a1.save()
+    entry = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(world.a1), object_id=str(world.a1.pk)
+    ).latest("id")
+    assert entry.change_rows() == [(str(world.a1._meta.get_field("head_name").verbose_name), "", "Kepala Baru")]

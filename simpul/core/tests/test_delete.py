@@ -9,11 +9,6 @@ from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignmen
 from simpul.organizations.tests.factories import InstansiFactory, PerangkatDaerahFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def root_client(world):
     client = Client(headers={"accept-language": "en"})

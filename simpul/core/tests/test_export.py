@@ -13,11 +13,6 @@ from simpul.organizations.tests.factories import PerangkatDaerahFactory
 URL = "organizations:perangkatdaerah_list"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client(world):
     client = Client(headers={"accept-language": "en"})

@@ -10,11 +10,6 @@ from simpul.organizations.models import PerangkatDaerah, RoleAssignment
 from simpul.organizations.tests.factories import PerangkatDaerahFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client(world):
     client = Client(headers={"accept-language": "en"})

@@ -8,11 +8,6 @@ from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignmen
 from simpul.organizations.tests.factories import UserFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def visible(model, user, action="view") -> set:
     return set(permissions.restrict(model.objects.all(), user, action))
 

@@ -63,11 +63,6 @@ ACTIONS = {
 ACTIONS["admin_b"] = ACTIONS["admin_a"]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     # English UI so that assertions on messages hold whatever translations are compiled.

@@ -13,11 +13,6 @@ USERS_URL = "/api/organizations/users/"
 ROLE_URL = "/api/organizations/role-assignments/"
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def as_user(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)

@@ -6,11 +6,6 @@ from django.core.exceptions import ValidationError
 from simpul.organizations.models import PerangkatDaerah, RoleAssignment, User
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def errors_of(obj) -> dict:
     with pytest.raises(ValidationError) as caught:
         obj.full_clean()

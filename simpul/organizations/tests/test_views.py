@@ -7,11 +7,6 @@ from django.urls import reverse
 from simpul.organizations.models import RoleAssignment, User
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client(world):
     client = Client(headers={"accept-language": "en"})
