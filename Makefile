@@ -40,14 +40,20 @@ $(STAMP): requirements.lock pyproject.toml constraints-build.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-setup: $(STAMP) compilemessages
+# The .mo catalogues are build output (git-ignored), compiled in pure Python whenever a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard simpul/locale/*/LC_MESSAGES/django.po))
+
+%.mo: %.po $(STAMP)
+	$(SIMPUL) compiletranslations
+
+setup: $(STAMP) $(MO_FILES)
 
 compilemessages: $(STAMP)
 	$(SIMPUL) compiletranslations
 
 # --- Running ---------------------------------------------------------------------------------------
 run: setup
-	export SIMPUL_LOG_FORMAT="$${SIMPUL_LOG_FORMAT:-text}"
+	@export SIMPUL_LOG_FORMAT="$${SIMPUL_LOG_FORMAT:-text}"
 	$(SIMPUL) migrate --noinput
 	$(SIMPUL) demo
 	pids=()
@@ -66,17 +72,17 @@ run: setup
 		os.environ.setdefault("DJANGO_SETTINGS_MODULE", "simpul.settings")
 		import django
 		django.setup()
+		from django.conf import settings
 		from simpul.core.management.commands.demo import demo_password
 		from simpul.core.permissions import roles
 		from simpul.organizations.demo import DEMO_USERS
 		password, _generated = demo_password()
-		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else "var/demo-password"
+		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else str(settings.VAR_DIR / "demo-password")
 		line = "=" * 72
 		print(line)
 		print("Simpul berjalan di  http://$(HOST):$(PORT)/   (Ctrl-C untuk berhenti)")
 		print("Login demo (semua memakai kata sandi yang sama):")
-		for user in DEMO_USERS:
-		    print(f"  {user.username:<22} {roles()[user.role].label}")
+		for user in DEMO_USERS: print(f"  {user.username:<22} {roles()[user.role].label}")
 		print(f"Kata sandi demo:    {password}   (dari {source})")
 		print(line, flush=True)
 	EOF
@@ -107,25 +113,17 @@ test-unit: setup
 	$(BIN)/pytest -m "not browser" -q
 
 # The same tests on PostgreSQL when a server answers on $(PG_HOST):$(PG_PORT) (user postgres, trust).
-# pytest-django creates test_<name> fresh; the name carries this shell's pid, and the database is
-# dropped afterwards even when the run fails or is interrupted.
+# pytest-django creates test_<name> fresh (--create-db); the name carries this shell's pid, the database
+# is dropped afterwards even when the run fails, and those of earlier killed runs are dropped first.
 test-postgres: setup
 	if ! $(BIN)/python -c "import socket; socket.create_connection(('$(PG_HOST)', $(PG_PORT)), timeout=2).close()" 2>/dev/null; then
 		echo "PostgreSQL is not reachable on $(PG_HOST):$(PG_PORT): skipping the PostgreSQL run."
 		exit 0
 	fi
 	name="simpul_ci_$$$$"
-	drop() {
-		$(BIN)/python - "$$name" <<-'EOF'
-			import sys
-			import psycopg
-			with psycopg.connect("host=$(PG_HOST) port=$(PG_PORT) user=postgres dbname=postgres", autocommit=True) as conn:
-			    for db in (sys.argv[1], "test_" + sys.argv[1]):
-			        conn.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-		EOF
-	}
-	trap drop EXIT
-	drop
+	export PGHOST=$(PG_HOST) PGPORT=$(PG_PORT)
+	$(BIN)/python scripts/pg_test_databases.py leftovers
+	trap '$(BIN)/python scripts/pg_test_databases.py drop "$$name"' EXIT
 	DATABASE_URL="postgres://postgres@$(PG_HOST):$(PG_PORT)/$$name" $(BIN)/pytest -m "not browser" -q --create-db
 
 # Real chromium through Playwright. Debian's package is installed when none is on PATH.

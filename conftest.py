@@ -5,6 +5,12 @@ import pytest
 from simpul.organizations.tests.factories import InstansiFactory, PerangkatDaerahFactory, user_with_role
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """The production hasher is deliberately slow; tests create many users, so they hash with MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two instansi (A, B); A has OPDs a1, a2; B has b1. Users: admin of A, operator of a1, etc."""

@@ -43,6 +43,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("SIMPUL_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Behind a reverse proxy that sets X-Forwarded-For itself, its first address is the client's (logs, audit
+# trail, sign-in lockout). Off by default: without such a proxy a client could forge its address.
+SIMPUL_TRUST_X_FORWARDED_FOR = env_bool("SIMPUL_TRUST_X_FORWARDED_FOR", False)
 
 SIMPUL_HTTPS = env_bool("SIMPUL_HTTPS", False)
 if SIMPUL_HTTPS:
@@ -162,6 +165,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "simpul.core.middleware.client_ip"
 OTP_TOTP_ISSUER = os.environ.get("SIMPUL_OTP_ISSUER", "Simpul SPBE")
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -218,11 +222,21 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    # For deployments that outgrow the database queue (pip install django-tasks-rq; see docs/operations.md).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {
+        queue: {"URL": os.environ.get("SIMPUL_REDIS_URL", "redis://127.0.0.1:6379/0")}
+        for queue in TASKS["default"]["QUEUES"]
+    }
 # The one declared schedule of periodic jobs: task path -> interval in seconds.
 SIMPUL_SCHEDULE = {
     "simpul.core.tasks.prune_finished_tasks": 24 * 3600,
     "simpul.core.tasks.verify_audit_chain": 24 * 3600,
 }
+SIMPUL_TASK_RESULT_DAYS = int(os.environ.get("SIMPUL_TASK_RESULT_DAYS", 30))
+# Who is e-mailed when a job finds trouble (a broken audit chain); empty: the active superusers.
+ADMINS = [(address, address) for address in env_list("SIMPUL_ADMINS")]
 
 # --- API ------------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

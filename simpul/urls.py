@@ -15,7 +15,11 @@ api_patterns = [
     path("architecture/", include("simpul.architecture.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="api_schema", template_name="core/api_redoc.html"),
+        name="api_redoc",
+    ),
 ]
 
 urlpatterns = [

@@ -38,8 +38,11 @@ def _json_value(value):
     return str(value)
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The stored values of a record's concrete fields, as JSON-safe primitives."""
+def snapshot(instance: models.Model, *, mask: bool = True) -> dict:
+    """The stored values of a record's concrete fields, as JSON-safe primitives.
+
+    With mask=False secrets are kept so that a change of them can be detected; never store that form.
+    """
     data = {}
     exclude = getattr(instance, "audit_exclude_fields", frozenset())
     masked = getattr(instance, "audit_masked_fields", frozenset())
@@ -48,7 +51,7 @@ def snapshot(instance: models.Model) -> dict:
             continue
         value = field.value_from_object(instance)
         data[field.attname if field.is_relation else field.name] = (
-            MASK if field.name in masked and value else _json_value(value)
+            MASK if mask and field.name in masked and value else _json_value(value)
         )
     return data
 
@@ -62,6 +65,16 @@ def diff(before: dict | None, after: dict | None) -> dict:
         old, new = before.get(key), after.get(key)
         if old != new:
             changes[key] = [old, new]
+    return changes
+
+
+def masked_diff(instance: models.Model, before: dict | None, after: dict | None) -> dict:
+    """`diff` of unmasked snapshots, with secrets masked after comparing: a new password is recorded
+    as changed (masked on both sides) instead of vanishing because both sides read "********"."""
+    changes = diff(before, after)
+    for name in getattr(instance, "audit_masked_fields", frozenset()):
+        if name in changes:
+            changes[name] = [MASK if value else value for value in changes[name]]
     return changes
 
 
@@ -118,7 +131,7 @@ def _remember_before(sender, instance, raw=False, **kwargs):
     instance._audit_before = None
     if instance.pk is not None and not instance._state.adding:
         previous = sender._base_manager.filter(pk=instance.pk).first()
-        instance._audit_before = snapshot(previous) if previous is not None else None
+        instance._audit_before = snapshot(previous, mask=False) if previous is not None else None
 
 
 @receiver(post_save, dispatch_uid="simpul_audit_post_save")
@@ -126,7 +139,7 @@ def _log_save(sender, instance, created, raw=False, **kwargs):
     if raw or not _is_audited(sender):
         return
     before = None if created else getattr(instance, "_audit_before", None)
-    changes = diff(before, snapshot(instance))
+    changes = masked_diff(instance, before, snapshot(instance, mask=False))
     if not changes and not created:
         return
     append_entry(AuditAction.CREATE if created else AuditAction.UPDATE, instance, changes)

@@ -7,6 +7,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.forms import bootstrapify
+
 
 class BaseFilterSet(django_filters.FilterSet):
     """Subclasses set `search_fields`, the lookups searched (icontains) by `q`."""
@@ -14,6 +16,16 @@ class BaseFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ()
 
     q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    @property
+    def form(self):
+        # The list page renders bare widgets; without Bootstrap classes they show up unstyled and
+        # squeezed next to their labels on phones.
+        fresh = not hasattr(self, "_form")
+        form = super().form
+        if fresh:
+            bootstrapify(form)
+        return form
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -305,7 +305,10 @@ def _prepare_form(form, config) -> None:
         if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
             form_field, forms.ModelChoiceField
         ):
-            form_field._label_map = {_normalise(label): value for value, label in form_field.choices}
+            # A label or a value in any letter case ("Dinas" for "dinas") both name the choice.
+            form_field._label_map = {_normalise(value): value for value, _label in form_field.choices} | {
+                _normalise(label): value for value, label in form_field.choices
+            }
 
 
 def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:

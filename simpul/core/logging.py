@@ -9,6 +9,7 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         actor = context.current()
         record.request_id = getattr(record, "request_id", None) or actor.request_id
-        user = actor.user
-        record.user = getattr(user, "username", "") if user is not None else ""
+        if not getattr(record, "user", ""):
+            user = actor.user
+            record.user = getattr(user, "username", "") if user is not None else ""
         return True

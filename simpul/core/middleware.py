@@ -44,7 +44,11 @@ class RequestContextMiddleware:
                 request.method,
                 request.path,
                 response.status_code,
-                extra={"duration_ms": round((time.monotonic() - started) * 1000, 1)},
+                extra={
+                    "duration_ms": round((time.monotonic() - started) * 1000, 1),
+                    # The actor context of the inner middleware has ended by now; name the user here.
+                    "user": getattr(getattr(request, "user", None), "username", "") or "",
+                },
             )
             return response
         finally:

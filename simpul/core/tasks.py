@@ -96,8 +96,10 @@ def verify_audit_chain() -> dict:
 
 
 @task()
-def prune_finished_tasks(days: int = 30) -> dict:
-    """Delete finished job results and old scheduler slots older than `days` days."""
+def prune_finished_tasks(days: int | None = None) -> dict:
+    """Delete finished job results and old scheduler slots older than `days` (SIMPUL_TASK_RESULT_DAYS) days."""
+    if days is None:
+        days = settings.SIMPUL_TASK_RESULT_DAYS
     cutoff = timezone.now() - timedelta(days=days)
     deleted_results, _detail = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
     # A slot row must outlive its own interval, or a worker could enqueue the same slot again; so only

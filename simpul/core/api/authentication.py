@@ -1,5 +1,7 @@
 """API authentication: session, token (`Authorization: Token …` or `Bearer …`) and API keys."""
 
+import hmac
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -40,7 +42,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except ValueError as error:
             raise exceptions.AuthenticationFailed(_("Malformed API key.")) from error
         key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
-        if key is None or key.key_hash != ApiKey.hash_secret(secret):
+        if key is None or not hmac.compare_digest(key.key_hash, ApiKey.hash_secret(secret)):
             raise exceptions.AuthenticationFailed(_("Invalid API key."))
         if not key.is_active:
             raise exceptions.AuthenticationFailed(_("This API key was revoked or has expired."))

@@ -1,7 +1,9 @@
 import copy
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from simpul.core import permissions
 
@@ -28,7 +30,7 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         return fields
 
     def validate(self, attrs):
-        """Run the model's own clean() so the API enforces the same rules as the forms."""
+        """Run the model's own clean() and constraints so the API enforces the same rules as the forms."""
         attrs = super().validate(attrs)
         model = self.Meta.model
         m2m = {f.name for f in model._meta.many_to_many}
@@ -36,10 +38,22 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         for key, value in attrs.items():
             if key not in m2m:
                 setattr(candidate, key, value)
+        before = {field.attname: getattr(candidate, field.attname) for field in model._meta.concrete_fields}
         try:
             candidate.clean()
+            # Conditional unique constraints are not covered by DRF's validators; unchecked they end as
+            # an IntegrityError (500) instead of a 400 naming the problem.
+            candidate.validate_constraints()
         except DjangoValidationError as error:
-            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+            detail = serializers.as_serializer_error(error)
+            if NON_FIELD_ERRORS in detail:
+                detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+            raise serializers.ValidationError(detail) from error
+        # Like a ModelForm, keep what clean() filled in (e.g. a user's instansi taken from their OPD).
+        for field in model._meta.concrete_fields:
+            writable = field.name in self.fields and not self.fields[field.name].read_only
+            if writable and getattr(candidate, field.attname) != before[field.attname]:
+                attrs[field.name] = getattr(candidate, field.name)
         return attrs
 
     def validated_data_without_m2m(self) -> dict:

@@ -1,5 +1,7 @@
 import django_filters
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers as drf_serializers
@@ -28,25 +30,54 @@ class TokenThrottle(AnonRateThrottle):
     rate = "30/min"
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Username and password, plus the authenticator code for accounts with two-factor sign-in."""
+
+    otp_token = drf_serializers.CharField(
+        label=_("Authenticator code"),
+        required=False,
+        allow_blank=True,
+        max_length=8,
+        write_only=True,
+        help_text=_("Only if you turned on two-factor sign-in."),
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        # Same rule as the sign-in page: a token must not be a way around two-factor sign-in.
+        devices = list(TOTPDevice.objects.devices_for_user(attrs["user"], confirmed=True))
+        if devices:
+            code = (attrs.get("otp_token") or "").strip()
+            if not code:
+                raise drf_serializers.ValidationError(
+                    {"otp_token": [gettext("Enter the code from your authenticator app.")]}, code="token_required"
+                )
+            if not any(device.verify_token(code) for device in devices):
+                raise drf_serializers.ValidationError(
+                    {"otp_token": [gettext("The authenticator code is wrong or expired.")]}, code="invalid_token"
+                )
+        return attrs
+
+
 class ObtainTokenView(APIView):
     """POST username and password, receive the account's API token (lockout rules apply)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
-    serializer_class = AuthTokenSerializer
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={
             200: inline_serializer("TokenResponse", {"token": drf_serializers.CharField()}),
-            400: OpenApiResponse(description=_("Wrong username or password.")),
+            400: OpenApiResponse(description=_("Wrong username, password or authenticator code.")),
             429: OpenApiResponse(description=_("Locked out after repeated failures, or throttled.")),
         },
         summary=_("Obtain an API token"),
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         valid = serializer.is_valid()
         # django-axes flags the request it was given (this DRF request, not the Django one its middleware
         # sees), so the lockout is answered here rather than as a generic "unable to log in".
@@ -59,6 +90,8 @@ class ObtainTokenView(APIView):
 
 
 class AuditEntryViewSet(ReadOnlyScopedModelViewSet):
+    """The hash-chained audit trail, read-only: entries of the instansi or OPD the user may audit."""
+
     queryset = AuditEntry.objects.select_related("content_type")
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilterSet
@@ -72,6 +105,8 @@ class ApiKeyFilterSet(django_filters.FilterSet):
 
 
 class ApiKeyViewSet(ReadOnlyScopedModelViewSet):
+    """API keys (never their secrets); keys are issued and revoked in the web interface."""
+
     queryset = ApiKey.objects.select_related("instansi", "owner", "user")
     serializer_class = ApiKeySerializer
     filterset_class = ApiKeyFilterSet

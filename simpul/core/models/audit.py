@@ -92,6 +92,15 @@ class AuditEntry(models.Model):
     def get_scope_ids(self) -> tuple[int | None, int | None]:
         return self.instansi_id, self.opd_id
 
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for display: labels are the model's verbose names."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        labels = {}
+        if model is not None:
+            for field in model._meta.concrete_fields:
+                labels[field.name] = labels[field.attname] = str(field.verbose_name)
+        return [(labels.get(name, name), values[0], values[1]) for name, values in self.changes.items()]
+
 
 class AuditChainHead(models.Model):
     """A single row locked while an entry is appended, so concurrent writers extend one chain."""

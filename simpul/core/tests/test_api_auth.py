@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -16,12 +18,6 @@ from simpul.organizations.tests.factories import TEST_PASSWORD
 TOKEN_URL = "/api/auth/token/"
 OPD_URL = "/api/organizations/perangkat-daerah/"
 USERS_URL = "/api/organizations/users/"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # Hashing the fixture users' passwords with the production hasher dominates the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -108,6 +104,39 @@ def test_token_lockout_after_five_failures(world, api):
         elsewhere.post(TOKEN_URL, {"username": "operator-a1", "password": TEST_PASSWORD}, format="json").status_code
         == 200
     )
+
+
+def totp_code(device) -> str:
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def test_token_requires_the_authenticator_code_when_two_factor_is_on(world, api):
+    device = TOTPDevice.objects.create(user=world.admin_a, name="ponsel", confirmed=True)
+    credentials = {"username": "admin-a", "password": TEST_PASSWORD}
+
+    missing = api.post(TOKEN_URL, credentials, format="json")
+    assert missing.status_code == 400
+    assert missing.json()["otp_token"]
+    wrong_code = "000000" if totp_code(device) != "000000" else "111111"
+    wrong = api.post(TOKEN_URL, credentials | {"otp_token": wrong_code}, format="json")
+    assert wrong.status_code == 400
+    assert wrong.json()["otp_token"]
+    assert not Token.objects.filter(user=world.admin_a).exists()
+
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    right = api.post(TOKEN_URL, credentials | {"otp_token": totp_code(device)}, format="json")
+    assert right.status_code == 200
+    assert Token.objects.get(user=world.admin_a).key == right.json()["token"]
+
+
+def test_unconfirmed_authenticator_does_not_block_the_token(world, api):
+    TOTPDevice.objects.create(user=world.admin_a, name="belum", confirmed=False)
+    response = api.post(TOKEN_URL, {"username": "admin-a", "password": TEST_PASSWORD}, format="json")
+    assert response.status_code == 200
 
 
 # --- API keys --------------------------------------------------------------------------------------

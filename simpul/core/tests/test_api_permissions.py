@@ -31,11 +31,6 @@ ENDPOINTS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def keyed_world(world):
     """The world plus one API key per kind of owner: OPD A1, an external system of A, and B."""

@@ -84,3 +84,10 @@ def test_insane_incoming_request_id_is_replaced(client, json_request_log, incomi
     assert response["X-Request-ID"] != incoming
     assert len(response["X-Request-ID"]) == 32
     assert json_request_log()[0]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_request_log_line_names_the_signed_in_user(client, json_request_log, world):
+    client.force_login(world.admin_a)
+    client.get("/healthz")
+    assert json_request_log()[-1]["user"] == "admin-a"

@@ -57,6 +57,9 @@ class ObjectListView(ModelViewMixin, View):
     template_name = "core/object_list.html"
 
     def get(self, request):
+        # A role without any view grant gets "forbidden", not an empty list that reads as "nothing there".
+        if not permissions.has_model_permission(request.user, "view", self.model):
+            raise PermissionDenied
         queryset = self.get_queryset()
         filterset = self.config.filterset(request.GET, queryset=queryset, request=request)
         if not filterset.is_valid():

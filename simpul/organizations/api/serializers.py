@@ -1,4 +1,7 @@
+import copy
+
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from simpul.core.api.serializers import ScopedModelSerializer
@@ -66,10 +69,20 @@ class UserSerializer(ScopedModelSerializer):
 
     def validate(self, attrs):
         password = attrs.get("password")
-        if password:
-            password_validation.validate_password(password, User(**{k: v for k, v in attrs.items() if k != "password"}))
-        elif self.instance is None:
+        if not password and self.instance is None:
             raise serializers.ValidationError({"password": self.fields["password"].error_messages["required"]})
+        # The model's clean() (an OPD of the user's own instansi) runs in the base class.
+        attrs = super().validate(attrs)
+        if password:
+            # Compared with the account's name and e-mail, as they will be after this request.
+            similar_to = copy.copy(self.instance) if self.instance is not None else User()
+            for key, value in attrs.items():
+                if key != "password":
+                    setattr(similar_to, key, value)
+            try:
+                password_validation.validate_password(password, similar_to)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"password": list(error.messages)}) from error
         return attrs
 
     def create(self, validated_data):

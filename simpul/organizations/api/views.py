@@ -5,6 +5,8 @@ from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignmen
 
 
 class InstansiViewSet(ScopedModelViewSet):
+    """Governments (Pemda) using Simpul; each user sees their own."""
+
     queryset = Instansi.objects.all()
     serializer_class = serializers.InstansiSerializer
     filterset_class = filters.InstansiFilterSet
@@ -12,6 +14,8 @@ class InstansiViewSet(ScopedModelViewSet):
 
 
 class PerangkatDaerahViewSet(ScopedModelViewSet):
+    """Regional departments (OPD) of the instansi the user works in; filter with ?instansi=, ?kind=, ?q=."""
+
     queryset = PerangkatDaerah.objects.select_related("instansi", "parent")
     serializer_class = serializers.PerangkatDaerahSerializer
     filterset_class = filters.PerangkatDaerahFilterSet
@@ -19,6 +23,8 @@ class PerangkatDaerahViewSet(ScopedModelViewSet):
 
 
 class UserViewSet(ScopedModelViewSet):
+    """Accounts within the user's scope; the password is write-only."""
+
     queryset = User.objects.select_related("instansi", "opd")
     serializer_class = serializers.UserSerializer
     filterset_class = filters.UserFilterSet
@@ -26,6 +32,8 @@ class UserViewSet(ScopedModelViewSet):
 
 
 class RoleAssignmentViewSet(ScopedModelViewSet):
+    """Roles held by users, each for a whole instansi or one of its OPDs."""
+
     queryset = RoleAssignment.objects.select_related("user", "instansi", "opd")
     serializer_class = serializers.RoleAssignmentSerializer
     filterset_class = filters.RoleAssignmentFilterSet

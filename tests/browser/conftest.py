@@ -1,0 +1,118 @@
+"""Browser-test fixtures: a headless Debian chromium driven by Playwright against pytest-django's live server,
+with the Lampung Timur demo loaded into the (transactional) test database."""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DEMO_PASSWORD = "Browser-Demo-Passw0rd!"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session.
+
+    Playwright's sync API keeps an asyncio loop running in this thread, yet the tests' own ORM calls
+    (loading the demo, checking rows, flushing the database) are plain synchronous code, so Django's
+    async-safety guard is switched off while the browser lives. Not at import time: a process-wide
+    value would leak into the `check --deploy` subprocess of the unit tests (async.E001)."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("chromium is not installed: `make test` installs it (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def demo(live_server, settings, monkeypatch):
+    """The demo instansi, its OPDs and one user per role, all with DEMO_PASSWORD."""
+    monkeypatch.setenv("SIMPUL_DEMO_PASSWORD", DEMO_PASSWORD)
+    call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server
+
+
+def _block_external(route):
+    """The network is closed anyway; failing fast makes any non-local asset show up as a test failure."""
+    route.abort()
+
+
+@pytest.fixture
+def make_page(browser, demo):
+    """Factory for a fresh page (own cookies) at a given viewport; English UI for stable texts."""
+    contexts = []
+    external_requests: list[str] = []
+
+    def factory(viewport=None, **options):
+        context = browser.new_context(
+            base_url=demo.url,
+            locale="en-US",
+            viewport=viewport or {"width": 1280, "height": 900},
+            **options,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        local = re.escape(demo.url)
+
+        def route(route):
+            external_requests.append(route.request.url)
+            _block_external(route)
+
+        context.route(re.compile(rf"^(?!{local}|data:|blob:).*"), route)
+        contexts.append(context)
+        return context.new_page()
+
+    yield factory
+    for context in contexts:
+        context.close()
+    assert not external_requests, f"pages asked for non-local resources: {external_requests}"
+
+
+@pytest.fixture
+def page(make_page):
+    return make_page()
+
+
+def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the real form and wait for the home page."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(re.compile(r"/$"))
+
+
+def logout(page) -> None:
+    """Sign out through the user menu (opening the collapsed navbar first on narrow screens)."""
+    toggler = page.locator(".navbar-toggler")
+    if toggler.is_visible():
+        toggler.click()
+        page.locator("#mainnav.show").wait_for()
+    page.click("[data-testid=user-menu]")
+    page.click("[data-testid=logout]")
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
