@@ -323,42 +323,35 @@ def _get_model(label: str) -> type[models.Model] | None:
         return None
 
 
-def _backup_primary_keys(data_path: Path) -> dict[str, set]:
-    keys: dict[str, set] = {}
-    with open(data_path, encoding="utf-8") as stream:
-        for line in stream:
-            if line.strip():
-                row = json.loads(line)
-                model = apps.get_model(row["model"])
-                keys.setdefault(model_label(model), set()).add(model._meta.pk.to_python(row["pk"]))
-    return keys
+def instance_contents() -> list[str]:
+    """What makes this instance non-empty: users, audit entries or media files. Empty list: empty.
 
-
-def instance_contents(backup_keys: dict[str, set] | None = None) -> list[str]:
-    """What makes this instance non-empty: rows, users, audit entries or media files. Empty list: empty.
-
-    Rows that a data migration may have created are allowed when the backup holds the same primary key
-    (the backup's version replaces them); users and audit entries never come from migrations. Without
-    `backup_keys` only those two and the media files are looked at (the quick check before unpacking).
+    Every person's work leaves a user or an audit entry behind; rows without either can only come from
+    data migrations (e.g. the national reference codes), and those the restore replaces wholesale.
     """
     found = []
-    always_counted = {model_label(get_user_model()), model_label(AuditEntry)}
-    for model in backup_models():
-        label = model_label(model)
-        manager = model._base_manager
-        if backup_keys is None and label not in always_counted:
-            continue
-        if label in always_counted or label not in backup_keys:
-            count = manager.count()
-        else:
-            present = set(manager.values_list("pk", flat=True)[:10001])
-            count = len(present - backup_keys[label])
+    for model in (get_user_model(), AuditEntry):
+        count = model._base_manager.count()
         if count:
-            found.append(f"{label}: {count} baris")
+            found.append(f"{model_label(model)}: {count} baris")
     media = _media_files(Path(settings.MEDIA_ROOT))
     if media:
         found.append(f"MEDIA_ROOT: {len(media)} berkas")
     return found
+
+
+def _clear_migration_rows() -> None:
+    """Remove what data migrations put into the fresh instance, so the backup's rows replace it exactly.
+
+    Raw deletes: no signals (nothing to audit in an empty instance) and no cascade collection; foreign
+    keys are checked when the restore transaction commits, after the backup's rows are loaded.
+    """
+    for model in reversed(backup_models()):
+        for m2m in model._meta.local_many_to_many:
+            through = m2m.remote_field.through
+            if through._meta.auto_created:
+                through._base_manager.all()._raw_delete(connection.alias)
+        model._base_manager.all()._raw_delete(connection.alias)
 
 
 def _load_data(data_path: Path) -> None:
@@ -418,10 +411,10 @@ def restore_backup(archive_path: Path) -> RestoreReport:
         workdir = Path(workdir)
         manifest = extract_verified(archive_path, workdir)
         _check_compatible(manifest)
-        _refuse_non_empty(instance_contents(_backup_primary_keys(workdir / DATA)))
         written: list[Path] = []
         try:
             with transaction.atomic():
+                _clear_migration_rows()
                 _load_data(workdir / DATA)
                 media_files = _restore_media(workdir / "media", written)
                 counts = {label: _get_model(label)._base_manager.count() for label in manifest["counts"]}
