@@ -264,10 +264,11 @@ def duplicate_application_rule(user, instansi: Instansi) -> list[Finding]:
         _visible(Application.objects.filter(owner__instansi=instansi, status__in=ACTIVE), user).select_related("owner")
     )
     findings = []
-    # Blocking on shared tokens keeps the comparison near-linear for large repositories.
+    # Blocking on shared tokens keeps the comparison near-linear for large repositories. Description
+    # words count too: two applications alike by description alone may have unrelated names.
     by_token: dict[str, list[int]] = defaultdict(list)
     for index, app in enumerate(apps):
-        for token in function_tokens(app.name) or {_normalised_name(app.name)}:
+        for token in function_tokens(app.name, app.description) or {_normalised_name(app.name)}:
             by_token[token].append(index)
     pairs: set[tuple[int, int]] = set()
     for indices in by_token.values():
