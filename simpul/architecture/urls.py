@@ -1,12 +1,14 @@
 from django.urls import path
 
-from simpul.architecture import views
+from simpul.architecture import views, views_exchange
 
 app_name = "architecture"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("exchange/", views_exchange.ExchangeView.as_view(), name="exchange"),
+    path("exchange/export/", views_exchange.ExportView.as_view(), name="exchange_export"),
     path("elements/<int:pk>/impact/", views.ImpactView.as_view(), name="element_impact"),
     path("elements/<int:pk>/publish/", views.PublishRequestView.as_view(), name="element_publish"),
     *views.ElementViews.urls(),
