@@ -346,38 +346,12 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
             doc.set(XML_LANG, LANG)
             doc.text = _("Exported from Simpul, the SPBE repository of %(instansi)s.") % {"instansi": instansi.name}
             xf.write(doc)
-            with xf.element(_q("elements")):
-                for element in elements.iterator(chunk_size=chunk_size):
-                    ident = writer.identifier(element.exchange_id, f"id-simpul-{element.pk}")
-                    writer.element_ids[element.pk] = ident
-                    el = etree.Element(_q("element"), nsmap=NSMAP, identifier=ident)
-                    el.set(XSI_TYPE, element.archimate_type or element.default_archimate_type_for() or "Grouping")
-                    if element.name or element.archimate_type not in JUNCTIONS:
-                        _sub(el, "name", element.name)
-                    if element.description:
-                        _sub(el, "documentation", element.description)
-                    _properties_xml(el, element_properties(element, opd_names, performers), writer)
-                    xf.write(el)
-                    writer.file(element.folder or str(Domain(element.domain).label), ident)
-                    result.elements += 1
-            with xf.element(_q("relationships")):
-                for rel in relationships.iterator(chunk_size=chunk_size):
-                    source = writer.element_ids.get(rel.source_id)
-                    target = writer.element_ids.get(rel.target_id)
-                    if source is None or target is None:
-                        continue
-                    ident = writer.identifier(rel.exchange_id, f"id-simpul-rel-{rel.pk}")
-                    writer.relationship_ids.add(ident)
-                    xf.write(_relationship_xml(rel, ident, source, target, writer))
-                    folder = (rel.properties.get(EXTRA) or {}).get("folder")
-                    if folder:
-                        writer.file(folder, ident)
-                    result.relationships += 1
+            _write_container(
+                xf, "elements", _element_nodes(elements, writer, result, opd_names, performers, chunk_size)
+            )
+            _write_container(xf, "relationships", _relationship_nodes(relationships, writer, result, chunk_size))
             diagrams = _prune_views(views, writer)
-            with xf.element(_q("organizations")):
-                _write_folders(xf, writer.folders)
-                for view_folder in diagrams["folders"]:
-                    xf.write(view_folder)
+            _write_container(xf, "organizations", [*_folder_nodes(writer.folders), *diagrams["folders"]])
             for view in diagrams["views"]:
                 for prop in view.iter(_q("property")):
                     prop.set("propertyDefinitionRef", writer.property_ref(prop.get("propertyDefinitionRef")))
@@ -398,6 +372,49 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
                         xf.write(view)
                         result.views += 1
     return result
+
+
+def _write_container(xf, tag: str, nodes) -> None:
+    """Write <tag> holding `nodes`, or nothing when there are none (the schema forbids empty containers)."""
+    nodes = iter(nodes)
+    first = next(nodes, None)
+    if first is None:
+        return
+    with xf.element(_q(tag)):
+        xf.write(first)
+        for node in nodes:
+            xf.write(node)
+
+
+def _element_nodes(elements, writer: _Writer, result: ExportResult, opd_names, performers, chunk_size: int):
+    for element in elements.iterator(chunk_size=chunk_size):
+        ident = writer.identifier(element.exchange_id, f"id-simpul-{element.pk}")
+        writer.element_ids[element.pk] = ident
+        el = etree.Element(_q("element"), nsmap=NSMAP, identifier=ident)
+        el.set(XSI_TYPE, element.archimate_type or element.default_archimate_type_for() or "Grouping")
+        if element.name or element.archimate_type not in JUNCTIONS:
+            _sub(el, "name", element.name)
+        if element.description:
+            _sub(el, "documentation", element.description)
+        _properties_xml(el, element_properties(element, opd_names, performers), writer)
+        writer.file(element.folder or str(Domain(element.domain).label), ident)
+        result.elements += 1
+        yield el
+
+
+def _relationship_nodes(relationships, writer: _Writer, result: ExportResult, chunk_size: int):
+    for rel in relationships.iterator(chunk_size=chunk_size):
+        source = writer.element_ids.get(rel.source_id)
+        target = writer.element_ids.get(rel.target_id)
+        if source is None or target is None:
+            continue
+        ident = writer.identifier(rel.exchange_id, f"id-simpul-rel-{rel.pk}")
+        writer.relationship_ids.add(ident)
+        folder = (rel.properties.get(EXTRA) or {}).get("folder")
+        if folder:
+            writer.file(folder, ident)
+        result.relationships += 1
+        yield _relationship_xml(rel, ident, source, target, writer)
 
 
 def _relationship_xml(rel: Relationship, ident: str, source: str, target: str, writer: _Writer):
@@ -427,13 +444,13 @@ def _relationship_xml(rel: Relationship, ident: str, source: str, target: str, w
     return el
 
 
-def _write_folders(xf, tree: dict) -> None:
+def _folder_nodes(tree: dict):
     for label, child in tree.items():
         if label is None:
             continue
         item = etree.Element(_q("item"), nsmap=NSMAP)
         _fill_folder(item, label, child)
-        xf.write(item)
+        yield item
 
 
 def _fill_folder(item, label: str, tree: dict) -> None:
@@ -618,6 +635,7 @@ class _Importer:
         self.opds = {opd.short_name: opd for opd in PerangkatDaerah.objects.filter(instansi=instansi)}
         self.may_publish = _may_review(user, instansi)
         self.references: dict[str, ReferenceCode | None] = {}
+        self.relationship_ids: set[str] = set()
 
     def opd(self, short_name: str):
         return self.opds.get(short_name.strip())
@@ -735,6 +753,13 @@ class _Importer:
         target = elements.get(node.get("target"))
         archimate_type = node.get(XSI_TYPE) or "Association"
         if source is None or target is None:
+            ends = {node.get("source"), node.get("target")} - set(elements)
+            if not ends <= self.relationship_ids:
+                raise ArchimateImportError(
+                    _("Relationship %(id)s refers to %(ref)s, which is not in the file.")
+                    % {"id": ident, "ref": ", ".join(sorted(ends - self.relationship_ids))},
+                    code="dangling",
+                )
             # A relationship to a relationship has no place in Simpul (its ends are elements).
             self.result.skipped.append(
                 _("Relationship %(id)s (%(type)s) connects a relationship, which Simpul cannot hold.")
@@ -836,6 +861,7 @@ def import_model(instansi, owner_opd, file, user) -> ImportResult:
                 _domain, element = importer.element(node, definitions, folders, existing)
                 elements[node.get("identifier")] = element
             rel_ids = [n.get("identifier") for n in relationship_nodes]
+            importer.relationship_ids = set(rel_ids)
             existing_rels = {
                 r.exchange_id: r
                 for r in Relationship.objects.filter(source__owner__instansi=instansi, exchange_id__in=rel_ids)
