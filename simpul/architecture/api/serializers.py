@@ -36,8 +36,16 @@ class ElementSerializer(ScopedModelSerializer):
 
 
 def typed_serializer(model_class, extra_fields: list[str]):
+    # A typed element's ArchiMate type follows from its type (and kind) when left out, as in the forms.
     meta = type(
-        "Meta", (), {"model": model_class, "fields": [*ELEMENT_FIELDS, *extra_fields], "read_only_fields": READ_ONLY}
+        "Meta",
+        (),
+        {
+            "model": model_class,
+            "fields": [*ELEMENT_FIELDS, *extra_fields],
+            "read_only_fields": READ_ONLY,
+            "extra_kwargs": {"archimate_type": {"required": False}},
+        },
     )
     return type(f"{model_class.__name__}Serializer", (ElementSerializer,), {"Meta": meta})
 

@@ -1,16 +1,28 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from simpul.architecture import compliance, filters, impact, models
+from simpul.architecture import compliance, filters, impact, models, services
 from simpul.architecture.api import serializers
 from simpul.core import permissions
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
 from simpul.organizations.models import Instansi
 
 
-class ElementViewSet(ScopedModelViewSet):
+class ReviewedElementViewSet(ScopedModelViewSet):
+    """Like the edit page: a published element changes only through the Admin SPBE's review."""
+
+    def perform_update(self, serializer):
+        if services.needs_review(self.request.user, serializer.instance):
+            raise PermissionDenied(
+                _("This element is published: propose the change on its edit page for the Admin SPBE to review.")
+            )
+        super().perform_update(serializer)
+
+
+class ElementViewSet(ReviewedElementViewSet):
     """All elements of every domain (search with ?q=, filter by domain, owner, status)."""
 
     queryset = models.Element.objects.select_related("owner", "reference")
@@ -51,7 +63,7 @@ class ElementViewSet(ScopedModelViewSet):
 def _typed_viewset(model_class, serializer_class, filterset_class):
     return type(
         f"{model_class.__name__}ViewSet",
-        (ScopedModelViewSet,),
+        (ReviewedElementViewSet,),
         {
             "queryset": model_class.objects.select_related("owner", "reference"),
             "serializer_class": serializer_class,

@@ -1,0 +1,156 @@
+"""The architecture API: lists with search and filters, typed endpoints, impact and compliance, and the
+same permissions and review rule as the web pages."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from simpul.architecture.models import Application, ChangeProposal
+from simpul.architecture.tests.factories import (
+    ApplicationFactory,
+    DataSetFactory,
+    InfrastructureFactory,
+    ServiceFactory,
+    link,
+)
+
+
+def api(user):
+    client = APIClient(headers={"accept-language": "en"})
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def scene(world):
+    w = world
+    w.server = InfrastructureFactory(owner=w.a1, name="Server Utama", code="SRV-01")
+    w.simpeg = ApplicationFactory(owner=w.a1, name="SIMPEG", description="Kepegawaian", hosting="pihak_ketiga")
+    w.sipp = ApplicationFactory(owner=w.a2, name="SIPP", code="APP-PR", status="pengembangan")
+    w.service = ServiceFactory(owner=w.a2, name="Layanan Kepegawaian")
+    w.data = DataSetFactory(owner=w.a2, name="Data Pegawai", published=False)
+    w.other = ApplicationFactory(owner=w.b1, name="SIMPEG B")
+    link(w.simpeg, "runs_on", w.server)
+    link(w.simpeg, "realizes", w.service)
+    return w
+
+
+def names(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    body = response.json()
+    return {row["name"] for row in (body["results"] if isinstance(body, dict) else body)}
+
+
+def test_element_list_search_and_filters(scene):
+    client = api(scene.admin_a)
+    url = "/api/architecture/elements/"
+    assert names(client.get(url)) == {"Server Utama", "SIMPEG", "SIPP", "Layanan Kepegawaian", "Data Pegawai"}
+    assert names(client.get(url, {"q": "pegawai"})) == {"SIMPEG", "Layanan Kepegawaian", "Data Pegawai"}
+    assert names(client.get(url, {"q": "SRV-01"})) == {"Server Utama"}
+    assert names(client.get(url, {"q": "A2"})) == {"SIPP", "Layanan Kepegawaian", "Data Pegawai"}
+    assert names(client.get(url, {"domain": "aplikasi"})) == {"SIMPEG", "SIPP"}
+    assert names(client.get(url, {"owner": scene.a1.pk})) == {"Server Utama", "SIMPEG"}
+    assert names(client.get(url, {"status": "pengembangan"})) == {"SIPP"}
+    assert names(client.get(url, {"published": "false"})) == {"Data Pegawai"}
+
+
+def test_typed_endpoints_carry_their_own_fields_and_filters(scene):
+    client = api(scene.admin_a)
+    response = client.get("/api/architecture/applications/", {"hosting": "pihak_ketiga"})
+    assert names(response) == {"SIMPEG"}
+    row = response.json()["results"][0]
+    assert row["domain"] == "aplikasi"
+    assert row["hosting"] == "pihak_ketiga"
+    assert names(client.get("/api/architecture/services/")) == {"Layanan Kepegawaian"}
+    assert names(client.get("/api/architecture/infrastructure/", {"kind": "server"})) == {"Server Utama"}
+    assert names(client.get("/api/architecture/data-sets/")) == {"Data Pegawai"}
+
+
+def test_creating_a_typed_element_sets_its_domain_and_starts_as_a_draft(scene):
+    response = api(scene.operator_a1).post(
+        "/api/architecture/applications/",
+        {"owner": scene.a1.pk, "name": "Aplikasi Baru", "kind": "khusus", "reference": "RAA.02.02"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    created = Application.objects.get(name="Aplikasi Baru")
+    assert (created.domain, created.published, created.reference.code) == ("aplikasi", False, "RAA.02.02")
+    assert created.archimate_type == "ApplicationComponent"
+    # Not for another OPD.
+    response = api(scene.operator_a1).post(
+        "/api/architecture/applications/", {"owner": scene.a2.pk, "name": "Bukan Milik", "kind": "umum"}, format="json"
+    )
+    assert response.status_code in (400, 403)
+    assert not Application.objects.filter(name="Bukan Milik").exists()
+
+
+def test_an_operator_cannot_change_a_published_element_through_the_api(scene):
+    client = api(scene.operator_a1)
+    response = client.patch(f"/api/architecture/applications/{scene.simpeg.pk}/", {"name": "Diubah"}, format="json")
+    assert response.status_code == 403
+    assert "published" in response.json()["detail"]
+    response = client.patch(f"/api/architecture/elements/{scene.simpeg.pk}/", {"name": "Diubah"}, format="json")
+    assert response.status_code == 403
+    scene.simpeg.refresh_from_db()
+    assert scene.simpeg.name == "SIMPEG"
+    # A draft it may change; the Admin SPBE changes published elements directly.
+    draft = ApplicationFactory(owner=scene.a1, name="Draf", published=False)
+    response = client.patch(f"/api/architecture/applications/{draft.pk}/", {"name": "Draf 2"}, format="json")
+    assert response.status_code == 200
+    response = api(scene.admin_a).patch(
+        f"/api/architecture/applications/{scene.simpeg.pk}/", {"name": "SIMPEG v2"}, format="json"
+    )
+    assert response.status_code == 200
+    scene.simpeg.refresh_from_db()
+    assert scene.simpeg.name == "SIMPEG v2"
+    assert not ChangeProposal.objects.exists()
+
+
+def test_published_is_read_only_in_the_api(scene):
+    draft = ApplicationFactory(owner=scene.a1, name="Draf", published=False)
+    response = api(scene.operator_a1).patch(
+        f"/api/architecture/applications/{draft.pk}/", {"published": True}, format="json"
+    )
+    assert response.status_code == 200
+    draft.refresh_from_db()
+    assert draft.published is False
+
+
+def test_impact_endpoint(scene):
+    client = api(scene.admin_a)
+    data = client.get(f"/api/architecture/elements/{scene.server.pk}/impact/").json()
+    assert data["direction"] == "dependents"
+    assert [(row["name"], row["depth"]) for row in data["elements"]] == [("SIMPEG", 1), ("Layanan Kepegawaian", 2)]
+    assert data["affected_opds"] == ["A1", "A2"]
+    assert data["hidden"] == 0
+    data = client.get(f"/api/architecture/elements/{scene.service.pk}/impact/", {"direction": "dependencies"}).json()
+    assert [(row["name"], row["depth"]) for row in data["elements"]] == [("SIMPEG", 1), ("Server Utama", 2)]
+    # Another instansi cannot ask about this element at all.
+    assert api(scene.admin_b).get(f"/api/architecture/elements/{scene.server.pk}/impact/").status_code == 404
+
+
+def test_compliance_endpoint(scene):
+    rows = api(scene.admin_a).get("/api/architecture/compliance/", {"instansi": "inst-a"}).json()
+    found = {(row["rule"], row["record"]) for row in rows}
+    assert ("hosting", "SIMPEG") in found
+    assert ("service_application", "Layanan Kepegawaian") not in found
+    assert all(row["opd"] in ("A1", "A2") for row in rows)
+    # The admin of B asking for A's slug gets no instansi it may see.
+    assert api(scene.admin_b).get("/api/architecture/compliance/", {"instansi": "inst-a"}).status_code == 404
+    rows_b = api(scene.admin_b).get("/api/architecture/compliance/").json()
+    assert {row["record"] for row in rows_b} <= {"SIMPEG B", "B1"}
+
+
+def test_relationship_list_filters(scene):
+    client = api(scene.admin_a)
+    rows = client.get("/api/architecture/relationships/", {"kind": "realizes"}).json()["results"]
+    assert [(r["source"], r["target"]) for r in rows] == [(scene.simpeg.pk, scene.service.pk)]
+    rows = client.get("/api/architecture/relationships/", {"target": scene.server.pk}).json()["results"]
+    assert [r["kind"] for r in rows] == ["runs_on"]
+
+
+def test_reference_codes_by_code_and_tree(world):
+    client = api(world.operator_a1)
+    assert client.get("/api/architecture/reference-codes/RAL.01.02/").json()["parent"] == "RAL.01"
+    rows = client.get("/api/architecture/reference-codes/", {"tree": "RAI", "page_size": 100}).json()["results"]
+    assert {row["tree"] for row in rows} == {"RAI"}
+    assert len(rows) == 3
