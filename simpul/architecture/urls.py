@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simpul.architecture import views, views_exchange
+from simpul.architecture import views, views_diagrams, views_exchange
 
 app_name = "architecture"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("exchange/export/", views_exchange.ExportView.as_view(), name="exchange_export"),
     path("elements/<int:pk>/impact/", views.ImpactView.as_view(), name="element_impact"),
     path("elements/<int:pk>/publish/", views.PublishRequestView.as_view(), name="element_publish"),
+    path("diagram/", views_diagrams.LayerDiagramView.as_view(), name="layer_diagram"),
+    path("elements/<int:pk>/diagram/", views_diagrams.ElementDiagramView.as_view(), name="element_diagram"),
+    path("elements/<int:pk>/impact/diagram/", views_diagrams.ImpactDiagramView.as_view(), name="impact_diagram"),
     *views.ElementViews.urls(),
     *views.BusinessProcessViews.urls(),
     *views.DataSetViews.urls(),
