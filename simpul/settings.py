@@ -282,7 +282,7 @@ SIMPUL_ROLES = "simpul.organizations.roles.ROLES"
 # Each module's demo loader, in dependency order; `simpul demo` runs them all in one transaction.
 SIMPUL_DEMO_LOADERS = ["simpul.organizations.demo.load", "simpul.architecture.demo.load"]
 # Home-page cards: callables(request) -> list of cards, one entry per module.
-SIMPUL_HOME_CARDS = ["simpul.dashboard.cards.platform_cards"]
+SIMPUL_HOME_CARDS = ["simpul.dashboard.cards.platform_cards", "simpul.architecture.cards.architecture_cards"]
 # Modules shown in the navigation: (label, url name, permission model label).
 SIMPUL_NAVIGATION = [
     (_("Architecture"), "architecture:overview", "architecture.element"),

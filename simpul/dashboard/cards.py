@@ -1,25 +1,14 @@
 """Home-page cards of the platform itself. Each module adds its own through SIMPUL_HOME_CARDS."""
 
-from dataclasses import dataclass, field
-
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul.core import permissions
+from simpul.core.cards import Card
 from simpul.core.models import AuditEntry
 from simpul.organizations.models import PerangkatDaerah, User
-
-
-@dataclass
-class Card:
-    title: str
-    value: str | int = ""
-    text: str = ""
-    url: str = ""
-    tone: str = "primary"  # bootstrap colour
-    items: list = field(default_factory=list)
 
 
 def platform_cards(request) -> list[Card]:

@@ -1,0 +1,46 @@
+"""Home-page cards of the architecture repository: what each role has to do there now."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from simpul.architecture import services
+from simpul.architecture.models import ChangeProposal, Element, ProposalStatus
+from simpul.core import permissions
+from simpul.core.cards import Card
+
+
+def architecture_cards(request) -> list[Card]:
+    user = request.user
+    if not permissions.has_model_permission(user, "view", Element):
+        return []
+    cards: list[Card] = []
+    visible_proposals = permissions.restrict(ChangeProposal.objects.all(), user, "view")
+    pending = visible_proposals.filter(status=ProposalStatus.PENDING).select_related("element")
+    if permissions.has_model_permission(user, "review", Element):
+        reviewable = [p for p in pending[:50] if services.may_review(user, p.element)]
+        cards.append(
+            Card(
+                _("Architecture proposals to review"),
+                len(reviewable),
+                _("Approve or return the changes OPDs proposed.") if reviewable else _("No proposal waits for you."),
+                reverse("architecture:changeproposal_list") + "?status=pending",
+                "warning" if reviewable else "success",
+                items=[(str(p), p.get_absolute_url()) for p in reviewable[:5]],
+            )
+        )
+    if permissions.has_model_permission(user, "add", Element):
+        own = permissions.restrict(Element.objects.all(), user, "change")
+        drafts = own.filter(published=False)
+        returned = visible_proposals.filter(status=ProposalStatus.RETURNED, proposed_by=user)
+        cards.append(
+            Card(
+                _("Your architecture records"),
+                own.count(),
+                _("%(drafts)d drafts not yet published; %(returned)d proposals returned to you.")
+                % {"drafts": drafts.count(), "returned": returned.count()},
+                reverse("architecture:overview"),
+                "info",
+                items=[(str(p), p.get_absolute_url()) for p in returned.select_related("element")[:5]],
+            )
+        )
+    return cards
