@@ -1,0 +1,184 @@
+"""The architecture pages: search and filters, typed lists, detail and impact pages, compliance, the
+XLSX import template and import of applications, and exports."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from simpul.architecture.models import Application
+from simpul.architecture.tests.factories import (
+    ApplicationFactory,
+    DataSetFactory,
+    InfrastructureFactory,
+    ServiceFactory,
+    link,
+)
+
+
+@pytest.fixture
+def scene(world):
+    w = world
+    w.server = InfrastructureFactory(owner=w.a1, name="Server Utama", code="SRV-01", status="operasi")
+    w.simpeg = ApplicationFactory(owner=w.a1, name="SIMPEG", description="Data kepegawaian daerah")
+    w.sipp = ApplicationFactory(owner=w.a2, name="SIPP", code="APP-PR", status="rencana")
+    w.service = ServiceFactory(owner=w.a2, name="Layanan Perencanaan")
+    w.data = DataSetFactory(owner=w.a2, name="Data RKPD", status="dihentikan")
+    ApplicationFactory(owner=w.b1, name="SIMPEG B")
+    link(w.simpeg, "runs_on", w.server)
+    return w
+
+
+@pytest.fixture
+def admin(scene):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(scene.admin_a)
+    return client
+
+
+def listed(response) -> set[str]:
+    assert response.status_code == 200
+    return {str(row.record) for row in response.context["table"].rows}
+
+
+def test_element_search_covers_name_code_owner_and_description(scene, admin):
+    url = reverse("architecture:element_list")
+    assert listed(admin.get(url)) == {"Server Utama", "SIMPEG", "SIPP", "Layanan Perencanaan", "Data RKPD"}
+    assert listed(admin.get(url, {"q": "simpeg"})) == {"SIMPEG"}
+    assert listed(admin.get(url, {"q": "APP-PR"})) == {"SIPP"}
+    assert listed(admin.get(url, {"q": "kepegawaian"})) == {"SIMPEG"}
+    assert listed(admin.get(url, {"q": "A2"})) == {"SIPP", "Layanan Perencanaan", "Data RKPD"}
+    assert listed(admin.get(url, {"q": "Dinas A Satu"})) == {"Server Utama", "SIMPEG"}
+    assert listed(admin.get(url, {"q": "tidak-ada-apa-apa"})) == set()
+
+
+def test_element_filters_by_domain_opd_and_status(scene, admin):
+    url = reverse("architecture:element_list")
+    assert listed(admin.get(url, {"domain": "aplikasi"})) == {"SIMPEG", "SIPP"}
+    assert listed(admin.get(url, {"owner": scene.a2.pk})) == {"SIPP", "Layanan Perencanaan", "Data RKPD"}
+    assert listed(admin.get(url, {"status": "dihentikan"})) == {"Data RKPD"}
+    assert listed(admin.get(url, {"domain": "aplikasi", "owner": scene.a2.pk})) == {"SIPP"}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("businessprocess", set()),
+        ("dataset", {"Data RKPD"}),
+        ("service", {"Layanan Perencanaan"}),
+        ("application", {"SIMPEG", "SIPP"}),
+        ("infrastructurecomponent", {"Server Utama"}),
+        ("securitycontrol", set()),
+    ],
+)
+def test_typed_lists_show_their_type_only(scene, admin, name, expected):
+    assert listed(admin.get(reverse(f"architecture:{name}_list"))) == expected
+
+
+def test_overview_compliance_detail_and_impact_pages(scene, admin):
+    response = admin.get(reverse("architecture:overview"))
+    assert response.status_code == 200
+    assert response.context["total"] == 5
+    response = admin.get(reverse("architecture:compliance"))
+    assert response.status_code == 200
+    assert response.context["instansi"] == scene.inst_a
+    response = admin.get(reverse("architecture:element_detail", args=[scene.server.pk]))
+    assert response.status_code == 200
+    assert [(row["label"], str(row["other"])) for row in response.context["relationships"]] == [("hosts", "SIMPEG")]
+    response = admin.get(reverse("architecture:element_impact", args=[scene.server.pk]))
+    assert [row["element"].name for row in response.context["rows"]] == ["SIMPEG"]
+    response = admin.get(reverse("architecture:element_impact", args=[scene.simpeg.pk]), {"direction": "dependencies"})
+    assert [row["element"].name for row in response.context["rows"]] == ["Server Utama"]
+    assert admin.get(reverse("architecture:relationship_list")).status_code == 200
+    assert admin.get(reverse("architecture:referencecode_list"), {"tree": "RAI"}).status_code == 200
+
+
+def test_the_application_import_template_is_an_xlsx_with_the_form_columns(scene, admin):
+    response = admin.get(reverse("architecture:application_import"), {"template": "xlsx"})
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    header = [cell.value for cell in workbook.worksheets[0][1]]
+    assert header[:3] == ["Owner OPD", "Name", "Code"]
+    assert {"Reference code", "Kind", "Hosting", "Address (URL)"} <= set(header)
+    guide = {row[0].value: row[2].value for row in workbook.worksheets[1].iter_rows(min_row=2)}
+    assert "short name" in guide["Owner OPD"]
+    assert "code" in guide["Reference code"].lower()
+
+
+def xlsx(rows):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("aplikasi.xlsx", buffer.getvalue(), "application/octet-stream")
+
+
+HEADER = ["Owner OPD", "Name", "Status", "Reference code", "Kind", "Hosting", "Hosting exception", "Address (URL)"]
+
+
+def test_applications_are_imported_with_owner_by_short_name_and_reference_by_code(scene):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(scene.operator_a1)
+    rows = [
+        HEADER,
+        [
+            "A1",
+            "e-Office",
+            "Operational",
+            "RAA.01.02",
+            "umum",
+            "pusat_data",
+            "tidak_perlu",
+            "https://eoffice.akab.go.id",
+        ],
+        [
+            "A1",
+            "SIM-TARU",
+            "operasi",
+            "RAA.02.02",
+            "Specific application (aplikasi khusus)",
+            "pusat_data",
+            "Not needed",
+            "",
+        ],
+    ]
+    response = client.post(reverse("architecture:application_import"), {"file": xlsx(rows), "mode": "import"})
+    assert response.status_code == 302, [(e.row, e.column, e.message) for e in response.context["result"].errors]
+    imported = {a.name: a for a in Application.objects.filter(name__in=["e-Office", "SIM-TARU"])}
+    assert imported["e-Office"].owner == scene.a1
+    assert imported["e-Office"].reference.code == "RAA.01.02"
+    assert imported["SIM-TARU"].kind == "khusus"
+    assert imported["SIM-TARU"].published is False
+
+
+def test_an_import_for_another_opd_or_an_unknown_code_imports_nothing(scene):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(scene.operator_a1)
+    rows = [
+        HEADER,
+        ["A1", "Baik", "operasi", "RAA.01.02", "umum", "pusat_data", "tidak_perlu", ""],
+        ["A2", "Milik A2", "operasi", "", "umum", "pusat_data", "tidak_perlu", ""],
+        ["A1", "Kode Salah", "operasi", "RAA.99", "umum", "pusat_data", "tidak_perlu", ""],
+    ]
+    response = client.post(reverse("architecture:application_import"), {"file": xlsx(rows), "mode": "import"})
+    assert response.status_code == 400
+    errors = {(e.row, e.column) for e in response.context["result"].errors}
+    assert errors == {(3, "Owner OPD"), (4, "Reference code")}
+    assert not Application.objects.filter(name__in=["Baik", "Milik A2", "Kode Salah"]).exists()
+
+
+def test_exports_hold_the_filtered_rows_the_user_may_see(scene):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(scene.operator_a1)
+    response = client.get(reverse("architecture:application_list"), {"export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][0] == "Name"
+    assert sorted(row[0] for row in rows[1:]) == ["SIMPEG", "SIPP"]  # not SIMPEG B of instansi B
+    response = client.get(reverse("architecture:element_list"), {"export": "xlsx", "domain": "infrastruktur"})
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Server Utama"]
