@@ -1,0 +1,67 @@
+"""The national reference architecture data file: the counts it declares per tree are loaded, parents are
+linked, and loading again keeps the Admin SPBE's corrections unless asked to overwrite."""
+
+import json
+
+import pytest
+
+from simpul.architecture.models import ReferenceCode
+from simpul.architecture.references import DATA_FILE, load_reference_codes, security_objects
+
+DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+COUNTS = DATA["counts"]
+
+
+@pytest.mark.parametrize("tree", sorted(COUNTS))
+def test_each_tree_has_the_counts_the_file_declares(db, tree):
+    expected = COUNTS[tree]
+    codes = ReferenceCode.objects.filter(tree=tree)
+    assert codes.count() == expected["total"]
+    for level in (1, 2, 3):
+        assert codes.filter(level=level).count() == expected.get(f"L{level}", 0), level
+    for status in ("verified", "corroborated", "unverified"):
+        assert codes.filter(status=status).count() == expected[status], status
+
+
+def test_the_file_declares_every_loaded_code(db):
+    assert ReferenceCode.objects.count() == sum(c["total"] for c in COUNTS.values())
+
+
+def test_parents_are_linked(db):
+    for code in ReferenceCode.objects.select_related("parent"):
+        if code.level == 1:
+            assert code.parent is None, code.code
+        else:
+            assert code.parent is not None, code.code
+            assert code.parent.level == code.level - 1
+            assert code.code.startswith(code.parent.code + ".")
+            assert code.parent.tree == code.tree
+    assert ReferenceCode.objects.get(code="RAL.01.02").parent.code == "RAL.01"
+
+
+def test_loading_again_changes_nothing_and_keeps_corrections(db):
+    total = ReferenceCode.objects.count()
+    assert load_reference_codes(ReferenceCode) == {"created": 0, "updated": 0, "unchanged": total}
+    corrected = ReferenceCode.objects.get(code="RAL.01")
+    original_name = corrected.name
+    corrected.name = "Dikoreksi Admin SPBE"
+    corrected.save()
+    load_reference_codes(ReferenceCode)
+    corrected.refresh_from_db()
+    assert corrected.name == "Dikoreksi Admin SPBE"
+    assert load_reference_codes(ReferenceCode, overwrite=True) == {"created": 0, "updated": 1, "unchanged": total - 1}
+    corrected.refresh_from_db()
+    assert corrected.name == original_name
+    assert ReferenceCode.objects.count() == total
+
+
+def test_a_deleted_code_is_created_again(db):
+    ReferenceCode.objects.filter(code="RAI.03").delete()
+    assert load_reference_codes(ReferenceCode)["created"] == 1
+    assert ReferenceCode.objects.filter(code="RAI.03").exists()
+
+
+def test_the_seven_security_objects():
+    objects = security_objects()
+    assert len(objects) == 7
+    assert len(set(objects)) == 7
