@@ -112,7 +112,11 @@ def scope_filter(model, user, action: str) -> Q | None:
     query = Q(pk__in=[])
     for grant in user_grants(user):
         if action in roles()[grant.role].actions_for(label):
-            query |= _grant_q(model, grant, action)
+            grant_q = _grant_q(model, grant, action)
+            if not grant_q:
+                # An empty Q covers every row (national data); OR-ing it would be a no-op in Django.
+                return None
+            query |= grant_q
     return query
 
 
