@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import IO, Any
+from xml.sax.saxutils import escape, quoteattr
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -249,10 +250,19 @@ class _Writer:
         node.setdefault(None, []).append(ident)
 
 
+ELEMENT_HEAD = f'<element xmlns="{NS}" xmlns:xsi="{XSI}" '
+# Characters XML 1.0 cannot hold at all (control characters): dropped from exported text.
+INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape(text: str) -> str:
+    return escape(INVALID_XML_CHARS.sub("", text))
+
+
 def _sub(parent, tag: str, text: str | None = None, lang: bool = True, **attrs):
     el = etree.SubElement(parent, _q(tag), **attrs)
     if text is not None:
-        el.text = text
+        el.text = INVALID_XML_CHARS.sub("", text)
         if lang:
             el.set(XML_LANG, LANG)
     return el
@@ -267,26 +277,56 @@ def _properties_xml(parent, props: list[tuple[str, str]], writer: _Writer) -> No
         _sub(prop, "value", value)
 
 
-def element_properties(element: Element, opd_names: dict[int, str], performers: dict[int, list[int]]):
-    """(name, value) pairs exported for an element: Simpul's fields first, then its own properties."""
+ACCESSORS = {
+    Domain.BUSINESS: "businessprocess",
+    Domain.DATA: "dataset",
+    Domain.SERVICE: "service",
+    Domain.APPLICATION: "application",
+    Domain.INFRASTRUCTURE: "infrastructurecomponent",
+    Domain.SECURITY: "securitycontrol",
+}
+ROW_FIELDS = [
+    "pk",
+    "exchange_id",
+    "archimate_type",
+    "domain",
+    "name",
+    "description",
+    "folder",
+    "owner_id",
+    "status",
+    "code",
+    "reference__code",
+    "published",
+    "properties",
+] + [
+    f"{ACCESSORS[domain]}__{name}_id" if kind == "opd" else f"{ACCESSORS[domain]}__{name}"
+    for domain, fields in TYPED_FIELDS.items()
+    for name, kind, _choices in fields
+    if kind != "opds"
+]
+
+
+def element_properties(row: dict, opd_names: dict[int, str], performers: dict[int, list[int]]):
+    """(name, value) pairs exported for an element row: Simpul's fields first, then its own properties."""
     props = [
-        (f"{PREFIX}domain", element.domain),
-        (f"{PREFIX}owner", opd_names.get(element.owner_id, "")),
-        (f"{PREFIX}status", element.status),
-        (f"{PREFIX}code", element.code),
-        (f"{PREFIX}reference", element.reference.code if element.reference_id else ""),
-        (f"{PREFIX}published", _text(element.published)),
+        (f"{PREFIX}domain", row["domain"]),
+        (f"{PREFIX}owner", opd_names.get(row["owner_id"], "")),
+        (f"{PREFIX}status", row["status"]),
+        (f"{PREFIX}code", row["code"]),
+        (f"{PREFIX}reference", row["reference__code"] or ""),
+        (f"{PREFIX}published", _text(row["published"])),
     ]
-    typed = element.typed
-    for name, kind, _choices in TYPED_FIELDS.get(element.domain, []) if typed is not element else []:
+    accessor = ACCESSORS.get(row["domain"])
+    for name, kind, _choices in TYPED_FIELDS.get(row["domain"], []):
         if kind == "opds":
-            value = ", ".join(sorted(opd_names[pk] for pk in performers.get(element.pk, []) if pk in opd_names))
+            value = ", ".join(sorted(opd_names[pk] for pk in performers.get(row["pk"], []) if pk in opd_names))
         elif kind == "opd":
-            value = opd_names.get(getattr(typed, f"{name}_id"), "")
+            value = opd_names.get(row[f"{accessor}__{name}_id"], "")
         else:
-            value = _text(getattr(typed, name))
+            value = _text(row[f"{accessor}__{name}"])
         props.append((f"{PREFIX}{name}", value))
-    props += [(str(k), _text(v)) for k, v in element.properties.items() if k != EXTRA]
+    props += [(str(k), _text(v)) for k, v in (row["properties"] or {}).items() if k != EXTRA]
     return [(k, v) for k, v in props if v != ""]
 
 
@@ -311,15 +351,7 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
         businessprocess__owner__instansi=instansi
     ).values_list("businessprocess_id", "perangkatdaerah_id"):
         performers[process_id].append(opd_id)
-    elements = visible.select_related(
-        "reference",
-        "businessprocess",
-        "dataset",
-        "service",
-        "application",
-        "infrastructurecomponent",
-        "securitycontrol",
-    ).order_by("pk")
+    elements = visible.order_by("pk").values(*ROW_FIELDS)
     relationships = (
         permissions.restrict(Relationship.objects.filter(source__owner__instansi=instansi), user, "view")
         if user is not None
@@ -387,19 +419,37 @@ def _write_container(xf, tag: str, nodes) -> None:
 
 
 def _element_nodes(elements, writer: _Writer, result: ExportResult, opd_names, performers, chunk_size: int):
-    for element in elements.iterator(chunk_size=chunk_size):
-        ident = writer.identifier(element.exchange_id, f"id-simpul-{element.pk}")
-        writer.element_ids[element.pk] = ident
-        el = etree.Element(_q("element"), nsmap=NSMAP, identifier=ident)
-        el.set(XSI_TYPE, element.archimate_type or element.default_archimate_type_for() or "Grouping")
-        if element.name or element.archimate_type not in JUNCTIONS:
-            _sub(el, "name", element.name)
-        if element.description:
-            _sub(el, "documentation", element.description)
-        _properties_xml(el, element_properties(element, opd_names, performers), writer)
-        writer.file(element.folder or str(Domain(element.domain).label), ident)
+    # Built as text and parsed (libxml2) rather than node by node: several times faster for large exports.
+    parser = _parser()
+    for row in elements.iterator(chunk_size=chunk_size):
+        ident = writer.identifier(row["exchange_id"], f"id-simpul-{row['pk']}")
+        writer.element_ids[row["pk"]] = ident
+        archimate_type = row["archimate_type"] or "Grouping"
+        parts = [ELEMENT_HEAD, "identifier=", quoteattr(ident), " xsi:type=", quoteattr(archimate_type), ">"]
+        if row["name"] or archimate_type not in JUNCTIONS:
+            parts += ['<name xml:lang="id">', _escape(row["name"]), "</name>"]
+        if row["description"]:
+            parts += ['<documentation xml:lang="id">', _escape(row["description"]), "</documentation>"]
+        _properties_text(parts, element_properties(row, opd_names, performers), writer)
+        parts.append("</element>")
+        writer.file(row["folder"] or str(Domain(row["domain"]).label), ident)
         result.elements += 1
-        yield el
+        yield etree.fromstring("".join(parts), parser)
+
+
+def _properties_text(parts: list[str], props: list[tuple[str, str]], writer: _Writer) -> None:
+    if not props:
+        return
+    parts.append("<properties>")
+    for name, value in props:
+        parts += [
+            '<property propertyDefinitionRef="',
+            writer.property_ref(name),
+            '"><value xml:lang="id">',
+            _escape(value),
+            "</value></property>",
+        ]
+    parts.append("</properties>")
 
 
 def _relationship_nodes(relationships, writer: _Writer, result: ExportResult, chunk_size: int):
