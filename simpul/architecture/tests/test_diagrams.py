@@ -180,7 +180,7 @@ def test_neighbourhood_svg_is_well_formed_escaped_and_limited_to_what_the_user_m
 
 
 def test_names_with_control_characters_still_give_well_formed_svg(graph, world):
-    Element.objects.filter(pk=graph.server.pk).update(name="Server\x00\x07 \"kutip\" 'tunggal'")
+    Element.objects.filter(pk=graph.server.pk).update(name="Server\x01\x07 \"kutip\" 'tunggal'")
     svg = diagrams.render_svg(diagrams.neighbourhood(graph.app, world.admin_a), standalone=True)
     parse(svg)
     inline = diagrams.render_svg(diagrams.neighbourhood(graph.app, world.admin_a), standalone=False)
