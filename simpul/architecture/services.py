@@ -21,6 +21,15 @@ def needs_review(user, element: Element) -> bool:
     return bool(element.pk and element.published and not may_review(user, element))
 
 
+def ensure_direct_change_allowed(user, element: Element) -> None:
+    """Published elements are the instansi's shared map: only reviewers change or delete them directly;
+    an OPD proposes a change (retiring an element is a change of its status) for review."""
+    if needs_review(user, element):
+        raise PermissionDenied(
+            _("This element is published: propose the change (e.g. status “Retired”) for the Admin SPBE to review.")
+        )
+
+
 def _form_data(form) -> dict:
     """The submitted values of a bound form as JSON-safe data that the same form class accepts again."""
     data = {}

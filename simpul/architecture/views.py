@@ -10,7 +10,14 @@ from simpul.architecture import compliance, filters, forms, impact, models, serv
 from simpul.architecture.choices import Domain
 from simpul.architecture.vocabulary import RELATIONSHIP_TYPES
 from simpul.core import permissions
-from simpul.core.views.generic import ModelViewMixin, ModelViews, ObjectDetailView, ObjectEditView, object_history
+from simpul.core.views.generic import (
+    ModelViewMixin,
+    ModelViews,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    object_history,
+)
 from simpul.organizations.models import Instansi
 
 ELEMENT_IMPORT_LOOKUPS = {"owner": "short_name", "reference": "code"}
@@ -106,12 +113,22 @@ class ElementEditView(ObjectEditView):
         return super().render_form(form, obj, status)
 
 
+class ElementDeleteView(ObjectDeleteView):
+    """Deleting a published element is for reviewers; an OPD proposes to retire it instead."""
+
+    def get_object(self, pk):
+        element = super().get_object(pk)
+        services.ensure_direct_change_allowed(self.request.user, element)
+        return element
+
+
 class TypedElementViews(ModelViews):
     """Shared configuration of the six element types."""
 
     import_lookups = ELEMENT_IMPORT_LOOKUPS
     detail_view = ElementDetailView
     edit_view = ElementEditView
+    delete_view = ElementDeleteView
 
 
 class ElementViews(TypedElementViews):

@@ -88,6 +88,6 @@ ROLES: dict[str, Role] = {
     "asn": Role(
         label=_("ASN"),
         description=_("Civil servant using the administration service portal."),
-        grants={**_ORG_REFERENCE},
+        grants={**_ORG_REFERENCE, **_REFERENCE_READ_ONLY},
     ),
 }

@@ -1,7 +1,6 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from simpul.architecture import compliance, filters, impact, models, services
@@ -15,11 +14,12 @@ class ReviewedElementViewSet(ScopedModelViewSet):
     """Like the edit page: a published element changes only through the Admin SPBE's review."""
 
     def perform_update(self, serializer):
-        if services.needs_review(self.request.user, serializer.instance):
-            raise PermissionDenied(
-                _("This element is published: propose the change on its edit page for the Admin SPBE to review.")
-            )
+        services.ensure_direct_change_allowed(self.request.user, serializer.instance)
         super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        services.ensure_direct_change_allowed(self.request.user, instance)
+        super().perform_destroy(instance)
 
 
 class ElementViewSet(ReviewedElementViewSet):

@@ -231,3 +231,22 @@ def test_operators_see_proposals_of_their_own_opd_only(world, app):
     assert set(permissions.restrict(ChangeProposal.objects.all(), world.operator_a1)) == {mine}
     assert set(permissions.restrict(ChangeProposal.objects.all(), world.admin_a)) == {mine, theirs}
     assert not permissions.restrict(ChangeProposal.objects.all(), world.admin_b).exists()
+
+
+@pytest.mark.django_db
+def test_an_operator_cannot_delete_a_published_element_but_may_delete_a_draft(world):
+    from django.test import Client
+
+    published = Application.objects.create(owner=world.a1, name="Terbit", kind="khusus", published=True)
+    draft = Application.objects.create(owner=world.a1, name="Draf", kind="khusus", published=False)
+    client = Client()
+    client.force_login(world.operator_a1)
+    assert client.get(f"/architecture/applications/{published.pk}/delete/").status_code == 403
+    assert client.post(f"/architecture/applications/{published.pk}/delete/").status_code == 403
+    assert client.delete(f"/api/architecture/applications/{published.pk}/").status_code == 403
+    assert Application.objects.filter(pk=published.pk).exists()
+    assert client.post(f"/architecture/applications/{draft.pk}/delete/").status_code == 302
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    admin = Client()
+    admin.force_login(world.admin_a)
+    assert admin.delete(f"/api/architecture/applications/{published.pk}/").status_code == 204

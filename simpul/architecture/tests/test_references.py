@@ -65,3 +65,13 @@ def test_the_seven_security_objects():
     objects = security_objects()
     assert len(objects) == 7
     assert len(set(objects)) == 7
+
+
+@pytest.mark.django_db
+def test_every_signed_in_role_reads_reference_codes_none_of_the_opd_roles_edits_them(world):
+    from simpul.architecture.models import ReferenceCode
+    from simpul.core import permissions
+
+    for user in (world.asn_a1, world.operator_a1, world.koordinator_a, world.pimpinan_a):
+        assert permissions.restrict(ReferenceCode.objects.all(), user, "view").count() == ReferenceCode.objects.count()
+        assert not permissions.restrict(ReferenceCode.objects.all(), user, "change").exists()
