@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -25,6 +26,7 @@ from simpul.core import services
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 50_000
+PROGRESS_EVERY = 50  # rows between two progress reports of import_rows
 TRUE_WORDS = {"1", "true", "ya", "y", "yes", "benar", "aktif"}
 FALSE_WORDS = {"0", "false", "tidak", "t", "no", "n", "salah", "nonaktif", ""}
 
@@ -269,6 +271,7 @@ class RowError:
 @dataclass
 class ImportResult:
     total: int = 0
+    processed: int = 0
     saved: int = 0
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
@@ -328,11 +331,21 @@ def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
     return data
 
 
-def import_rows(user, config, rows: list[SourceRow], *, commit: bool) -> ImportResult:
+def import_rows(
+    user,
+    config,
+    rows: list[SourceRow],
+    *,
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = PROGRESS_EVERY,
+) -> ImportResult:
     """Validate and save every row in one transaction; roll back everything if any row fails.
 
     A dry run (commit=False) performs the same saves and rolls back, so it finds every error an actual
-    import would meet, including conflicts between rows of the same file.
+    import would meet, including conflicts between rows of the same file. `progress`, when given, is
+    called with the number of rows processed so far every `progress_every` rows and once at the end;
+    it runs inside the open transaction, so it must not write to the database (see importjobs.py).
     """
     form_class = import_form_class(config)
     result = ImportResult(total=len(rows))
@@ -353,35 +366,41 @@ def import_rows(user, config, rows: list[SourceRow], *, commit: bool) -> ImportR
 
     with transaction.atomic():
         for row in rows:
-            # The lookups replace fields, so the form is prepared first and given its row data after.
-            bound = form_class(data={}, user=user)
-            _prepare_form(bound, config)
-            bound.data = _row_data(row, bound, header_map)
-            if not bound.is_valid():
-                for name, messages in bound.errors.items():
-                    label = str(bound.fields[name].label) if name in bound.fields else "—"
-                    result.errors.extend(RowError(row.number, label, message) for message in messages)
-                continue
-            try:
-                with transaction.atomic():
-                    services.create_object(user, bound.instance, save=bound.save)
-            except PermissionDenied as error:
-                result.errors.append(RowError(row.number, "—", str(error)))
-                continue
-            except IntegrityError as error:
-                result.errors.append(
-                    RowError(
-                        row.number,
-                        "—",
-                        _("Conflicts with an existing record (%(error)s).") % {"error": error},
-                    )
-                )
-                continue
-            result.saved += 1
-            if len(result.preview) < 20:
-                result.preview.append({"row": row.number, "object": str(bound.instance)})
+            _import_row(user, config, form_class, header_map, row, result)
+            result.processed += 1
+            if progress is not None and result.processed % progress_every == 0:
+                progress(result.processed)
+        if progress is not None and result.processed % progress_every:
+            progress(result.processed)
         if result.errors or not commit:
             transaction.set_rollback(True)
             if result.errors:
                 result.saved = 0
     return result
+
+
+def _import_row(user, config, form_class, header_map: dict[str, str], row: SourceRow, result: ImportResult) -> None:
+    """Validate and save one row inside the import's transaction, recording its errors or its preview."""
+    # The lookups replace fields, so the form is prepared first and given its row data after.
+    bound = form_class(data={}, user=user)
+    _prepare_form(bound, config)
+    bound.data = _row_data(row, bound, header_map)
+    if not bound.is_valid():
+        for name, messages in bound.errors.items():
+            label = str(bound.fields[name].label) if name in bound.fields else "—"
+            result.errors.extend(RowError(row.number, label, message) for message in messages)
+        return
+    try:
+        with transaction.atomic():
+            services.create_object(user, bound.instance, save=bound.save)
+    except PermissionDenied as error:
+        result.errors.append(RowError(row.number, "—", str(error)))
+        return
+    except IntegrityError as error:
+        result.errors.append(
+            RowError(row.number, "—", _("Conflicts with an existing record (%(error)s).") % {"error": error})
+        )
+        return
+    result.saved += 1
+    if len(result.preview) < 20:
+        result.preview.append({"row": row.number, "object": str(bound.instance)})
