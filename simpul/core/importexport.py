@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from simpul.core import services
+from simpul.core.models.imports import ImportJob
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,8 +99,8 @@ class UploadForm(forms.Form):
     )
     mode = forms.ChoiceField(
         label=gettext_lazy("Action"),
-        choices=[("preview", gettext_lazy("Check only (dry run)")), ("import", gettext_lazy("Import"))],
-        initial="preview",
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.PREVIEW,
         widget=forms.RadioSelect,
     )
 
@@ -276,10 +277,16 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    skip_invalid: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        """Rows left out by an import that skips invalid rows (none otherwise)."""
+        return sorted({error.row for error in self.errors}) if self.skip_invalid else []
 
 
 class _LookupChoiceField(forms.ModelChoiceField):
@@ -339,8 +346,12 @@ def import_rows(
     commit: bool,
     progress: Callable[[int], None] | None = None,
     progress_every: int = PROGRESS_EVERY,
+    skip_invalid: bool = False,
 ) -> ImportResult:
     """Validate and save every row in one transaction; roll back everything if any row fails.
+
+    With `skip_invalid` (the user's explicit choice after seeing the errors) the rows with errors are
+    left out and reported, and the valid rows are saved; a missing required column still stops it all.
 
     A dry run (commit=False) performs the same saves and rolls back, so it finds every error an actual
     import would meet, including conflicts between rows of the same file. `progress`, when given, is
@@ -348,7 +359,7 @@ def import_rows(
     it runs inside the open transaction, so it must not write to the database (see importjobs.py).
     """
     form_class = import_form_class(config)
-    result = ImportResult(total=len(rows))
+    result = ImportResult(total=len(rows), skip_invalid=skip_invalid and commit)
     sample_form = form_class(user=user)
     _prepare_form(sample_form, config)
     header_map: dict[str, str] = {}
@@ -362,6 +373,7 @@ def import_rows(
             if form_field.required and name not in present:
                 result.errors.append(RowError(1, str(form_field.label), _("This required column is missing.")))
         if result.errors:
+            result.skip_invalid = False  # no row can be saved without the column: nothing was skipped
             return result
 
     with transaction.atomic():
@@ -372,7 +384,7 @@ def import_rows(
                 progress(result.processed)
         if progress is not None and result.processed % progress_every:
             progress(result.processed)
-        if result.errors or not commit:
+        if not commit or (result.errors and not result.skip_invalid):
             transaction.set_rollback(True)
             if result.errors:
                 result.saved = 0

@@ -102,6 +102,7 @@ def job_result(job: ImportJob) -> importexport.ImportResult:
         errors=[importexport.RowError(e["row"], e["column"], e["message"]) for e in job.errors],
         unknown_columns=list(job.unknown_columns),
         preview=list(job.preview),
+        skip_invalid=job.mode == ImportJob.Mode.PARTIAL and job.status == ImportJob.Status.SUCCEEDED,
     )
 
 
@@ -160,7 +161,8 @@ def run_job(job_id: int) -> dict:
                     user,
                     config,
                     rows,
-                    commit=job.mode == ImportJob.Mode.IMPORT,
+                    commit=job.mode in (ImportJob.Mode.IMPORT, ImportJob.Mode.PARTIAL),
+                    skip_invalid=job.mode == ImportJob.Mode.PARTIAL,
                     progress=lambda processed: report_progress(job, processed),
                 )
         except importexport.ImportFileError as error:
@@ -187,10 +189,12 @@ def _finish(job: ImportJob, result: importexport.ImportResult, failure: str | No
     errors = [{"row": e.row, "column": e.column, "message": str(e.message)} for e in result.errors]
     if failure:
         errors.append({"row": 0, "column": "—", "message": failure})
-    job.status = ImportJob.Status.FAILED if errors else ImportJob.Status.SUCCEEDED
+    # Skipped rows of a partial import are a report, not a failure: the valid rows were saved.
+    failed = bool(failure) or (bool(errors) and not result.skipped_rows)
+    job.status = ImportJob.Status.FAILED if failed else ImportJob.Status.SUCCEEDED
     job.total_rows = result.total
     job.processed_rows = result.processed
-    job.saved_count = 0 if errors else result.saved
+    job.saved_count = 0 if failed else result.saved
     job.errors = errors
     job.unknown_columns = list(result.unknown_columns)
     job.preview = list(result.preview)

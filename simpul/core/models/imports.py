@@ -27,6 +27,8 @@ class ImportJob(ScopedModelMixin, models.Model):
     class Mode(models.TextChoices):
         PREVIEW = "preview", _("Check only (dry run)")
         IMPORT = "import", _("Import")
+        # Explicit choice of the user after a check: the listed bad rows are left out, the rest saved.
+        PARTIAL = "partial", _("Import the valid rows, skip the rows with errors")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -289,3 +289,17 @@ def test_real_worker_process_runs_an_uploaded_import(tmp_path):
     assert outcome["opd"] == ["LATAR1", "LATAR2", "LATAR3", "LATAR4"]
     assert outcome["audit"] == [[started["user"], "job", True]]
     assert not Path(started["file"]).exists()
+
+
+def test_partial_job_saves_valid_rows_and_reports_the_skipped_ones(client):
+    job = upload(client, [*good_rows(3), ["inst-a", "Dinas Salah", "SALAH", "bukan-jenis"]], mode="partial")
+
+    tasks.run_import_job.call(job.pk)
+
+    job.refresh_from_db()
+    assert (job.status, job.saved_count) == ("succeeded", 3)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(5, "Kind")]
+    assert imported() == {"LATAR1", "LATAR2", "LATAR3"}
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert 'data-testid="import-ok"' in page and 'data-testid="import-skipped"' in page
+    assert "<td>5</td><td>Kind</td>" in page

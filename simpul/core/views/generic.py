@@ -22,7 +22,7 @@ from django_tables2 import RequestConfig
 
 from simpul.core import importexport, importjobs, permissions, services
 from simpul.core.display import object_fields
-from simpul.core.models import AuditEntry
+from simpul.core.models import AuditEntry, ImportJob
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -255,7 +255,8 @@ class BulkImportView(ModelViewMixin, View):
         except importexport.ImportFileError as error:
             upload_form.add_error("file", str(error))
             return render(request, self.template_name, context, status=400)
-        dry_run = upload_form.cleaned_data["mode"] == "preview"
+        mode = upload_form.cleaned_data["mode"]
+        dry_run = mode == ImportJob.Mode.PREVIEW
         if len(rows) > settings.SIMPUL_IMPORT_SYNC_MAX_ROWS:
             # Too long for one request: a worker runs it, the job page shows its progress and report.
             job = importjobs.start_import_job(
@@ -266,8 +267,17 @@ class BulkImportView(ModelViewMixin, View):
                 total_rows=len(rows),
             )
             return HttpResponseRedirect(job.get_absolute_url())
-        result = importexport.import_rows(request.user, self.config, rows, commit=not dry_run)
+        result = importexport.import_rows(
+            request.user, self.config, rows, commit=not dry_run, skip_invalid=mode == ImportJob.Mode.PARTIAL
+        )
         context |= {"result": result, "dry_run": dry_run}
+        if result.skipped_rows:
+            messages.success(
+                request,
+                _("%(count)d records were imported; %(skipped)d rows with errors were skipped.")
+                % {"count": result.saved, "skipped": len(result.skipped_rows)},
+            )
+            return render(request, self.template_name, context)
         if result.ok and not dry_run:
             messages.success(request, _("%(count)d records were imported.") % {"count": result.saved})
             return HttpResponseRedirect(reverse(self.config.url_names()["list"]))
