@@ -15,7 +15,7 @@ from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import MultipleObjectsReturned, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, MultipleObjectsReturned, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
@@ -210,9 +210,12 @@ class ImproperlyConfiguredImport(Exception):
 
 def import_columns(config, user=None) -> list[ImportColumn]:
     form = import_form_class(config)(user=user)
+    defaults = model_defaults(form)
     columns = []
     for name, form_field in form.fields.items():
         hints = [str(form_field.help_text)] if form_field.help_text else []
+        if name in defaults:
+            hints.append(_("Empty: %(default)s.") % {"default": _default_label(form_field, defaults[name])})
         lookup = config.import_lookups.get(name)
         if lookup:
             related = form_field.queryset.model
@@ -224,8 +227,16 @@ def import_columns(config, user=None) -> list[ImportColumn]:
             hints.append(_("One of: %(values)s") % {"values": ", ".join(str(v) for v, _l in form_field.choices if v)})
         elif isinstance(form_field, forms.BooleanField):
             hints.append(_("Ya or Tidak"))
-        columns.append(ImportColumn(name, str(form_field.label or name), form_field.required, " ".join(hints)))
+        required = form_field.required and name not in defaults
+        columns.append(ImportColumn(name, str(form_field.label or name), required, " ".join(hints)))
     return columns
+
+
+def _default_label(form_field, default) -> str:
+    if isinstance(form_field, forms.BooleanField):
+        return _("Yes") if default == "on" else _("No")
+    choices = dict(getattr(form_field, "choices", []) or [])
+    return str(choices.get(default, default))
 
 
 def import_template(config, template_format: str):
@@ -322,10 +333,12 @@ def _prepare_form(form, config) -> None:
 
 
 def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
-    data = {}
+    # A column left out of the file, or an empty cell, takes the model's default, as a new record in
+    # the form would.
+    data = model_defaults(form)
     for header, value in row.values.items():
         name = header_map.get(_normalise(header))
-        if name is None:
+        if name is None or (value == "" and name in data):
             continue
         form_field = form.fields[name]
         label_map = getattr(form_field, "_label_map", None)
@@ -336,6 +349,23 @@ def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
             value = "on" if word in TRUE_WORDS else "" if word in FALSE_WORDS else value
         data[name] = value
     return data
+
+
+def model_defaults(form) -> dict[str, object]:
+    """Defaults of the form's model fields, for columns an import file may leave out or empty."""
+    model = form._meta.model
+    defaults = {}
+    for name in form.fields:
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field has no model default
+            continue
+        if getattr(model_field, "has_default", lambda: False)() and not model_field.is_relation:
+            default = model_field.get_default()
+            if not isinstance(default, bool | int | str):
+                continue
+            defaults[name] = "on" if default is True else "" if default is False else default
+    return defaults
 
 
 def import_rows(
@@ -369,8 +399,9 @@ def import_rows(
     if rows:
         result.unknown_columns = [h for h in rows[0].values if _normalise(h) not in header_map]
         present = {header_map[_normalise(h)] for h in rows[0].values if _normalise(h) in header_map}
+        defaults = model_defaults(sample_form)
         for name, form_field in sample_form.fields.items():
-            if form_field.required and name not in present:
+            if form_field.required and name not in present and name not in defaults:
                 result.errors.append(RowError(1, str(form_field.label), _("This required column is missing.")))
         if result.errors:
             result.skip_invalid = False  # no row can be saved without the column: nothing was skipped

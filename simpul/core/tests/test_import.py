@@ -229,3 +229,21 @@ def test_skipping_does_not_save_when_a_required_column_is_missing(client):
     assert response.status_code == 400
     assert errors(response) == [(1, "Short name")]
     assert not PerangkatDaerah.objects.filter(name="Dinas Baru").exists()
+
+
+def test_columns_with_a_model_default_may_be_left_out(client):
+    """is_active defaults to True: a file without that column imports active OPDs, and the template
+    marks the column optional and says what an empty cell means."""
+    response = post(client, csv_file(GOOD))
+    assert response.status_code == 302
+    assert set(
+        PerangkatDaerah.objects.filter(short_name__in=["BARU1", "BARU2"]).values_list("is_active", flat=True)
+    ) == {True}
+    from simpul.core.importexport import import_columns
+    from simpul.organizations.views import PerangkatDaerahViews
+
+    with translation.override("en"):
+        columns = {column.name: column for column in import_columns(PerangkatDaerahViews)}
+    assert not columns["is_active"].required
+    assert "Empty: Yes." in columns["is_active"].help
+    assert columns["name"].required
