@@ -198,6 +198,28 @@ MEDIA_URL = "/media-not-public/"
 SIMPUL_UPLOAD_MAX_BYTES = int(os.environ.get("SIMPUL_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Imports with more rows than this run in the background (simpul worker) with a progress page.
+SIMPUL_IMPORT_SYNC_MAX_ROWS = int(os.environ.get("SIMPUL_IMPORT_SYNC_MAX_ROWS", 500))
+
+# --- Cache ----------------------------------------------------------------------------------------
+# Shared by every process: background imports report their progress here (the import's own database
+# transaction is still open then, see simpul/core/importjobs.py), and the API token throttle counts here.
+# A directory under var/ serves every process on one machine; with web and worker processes on several
+# machines set SIMPUL_CACHE_URL=redis://… (pip install redis).
+if os.environ.get("SIMPUL_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["SIMPUL_CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 
 # --- E-mail ---------------------------------------------------------------------------------------
 if os.environ.get("EMAIL_HOST"):

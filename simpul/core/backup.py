@@ -278,7 +278,7 @@ def extract_verified(archive_path: Path, workdir: Path) -> dict:
     try:
         manifest = json.loads((workdir / MANIFEST).read_text(encoding="utf-8"))
     except ValueError as error:
-        raise BackupError(f"manifest.json rusak: {error}.") from error
+        raise BackupError(f"Arsip rusak: manifest.json tidak terbaca ({error}).") from error
     if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"Format arsip tidak dikenal ({manifest.get('format')} versi {manifest.get('format_version')}); "

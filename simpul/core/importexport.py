@@ -9,22 +9,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import MultipleObjectsReturned, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, MultipleObjectsReturned, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from simpul.core import services
+from simpul.core.models.imports import ImportJob
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_IMPORT_ROWS = 50_000
+PROGRESS_EVERY = 50  # rows between two progress reports of import_rows
 TRUE_WORDS = {"1", "true", "ya", "y", "yes", "benar", "aktif"}
 FALSE_WORDS = {"0", "false", "tidak", "t", "no", "n", "salah", "nonaktif", ""}
 
@@ -96,8 +99,8 @@ class UploadForm(forms.Form):
     )
     mode = forms.ChoiceField(
         label=gettext_lazy("Action"),
-        choices=[("preview", gettext_lazy("Check only (dry run)")), ("import", gettext_lazy("Import"))],
-        initial="preview",
+        choices=ImportJob.Mode.choices,
+        initial=ImportJob.Mode.PREVIEW,
         widget=forms.RadioSelect,
     )
 
@@ -207,9 +210,12 @@ class ImproperlyConfiguredImport(Exception):
 
 def import_columns(config, user=None) -> list[ImportColumn]:
     form = import_form_class(config)(user=user)
+    defaults = model_defaults(form)
     columns = []
     for name, form_field in form.fields.items():
         hints = [str(form_field.help_text)] if form_field.help_text else []
+        if name in defaults:
+            hints.append(_("Empty: %(default)s.") % {"default": _default_label(form_field, defaults[name])})
         lookup = config.import_lookups.get(name)
         if lookup:
             related = form_field.queryset.model
@@ -221,8 +227,16 @@ def import_columns(config, user=None) -> list[ImportColumn]:
             hints.append(_("One of: %(values)s") % {"values": ", ".join(str(v) for v, _l in form_field.choices if v)})
         elif isinstance(form_field, forms.BooleanField):
             hints.append(_("Ya or Tidak"))
-        columns.append(ImportColumn(name, str(form_field.label or name), form_field.required, " ".join(hints)))
+        required = form_field.required and name not in defaults
+        columns.append(ImportColumn(name, str(form_field.label or name), required, " ".join(hints)))
     return columns
+
+
+def _default_label(form_field, default) -> str:
+    if isinstance(form_field, forms.BooleanField):
+        return _("Yes") if default == "on" else _("No")
+    choices = dict(getattr(form_field, "choices", []) or [])
+    return str(choices.get(default, default))
 
 
 def import_template(config, template_format: str):
@@ -269,14 +283,21 @@ class RowError:
 @dataclass
 class ImportResult:
     total: int = 0
+    processed: int = 0
     saved: int = 0
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     preview: list[dict] = field(default_factory=list)
+    skip_invalid: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def skipped_rows(self) -> list[int]:
+        """Rows left out by an import that skips invalid rows (none otherwise)."""
+        return sorted({error.row for error in self.errors}) if self.skip_invalid else []
 
 
 class _LookupChoiceField(forms.ModelChoiceField):
@@ -312,10 +333,12 @@ def _prepare_form(form, config) -> None:
 
 
 def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
-    data = {}
+    # A column left out of the file, or an empty cell, takes the model's default, as a new record in
+    # the form would.
+    data = model_defaults(form)
     for header, value in row.values.items():
         name = header_map.get(_normalise(header))
-        if name is None:
+        if name is None or (value == "" and name in data):
             continue
         form_field = form.fields[name]
         label_map = getattr(form_field, "_label_map", None)
@@ -328,14 +351,45 @@ def _row_data(row: SourceRow, form, header_map: dict[str, str]) -> dict:
     return data
 
 
-def import_rows(user, config, rows: list[SourceRow], *, commit: bool) -> ImportResult:
+def model_defaults(form) -> dict[str, object]:
+    """Defaults of the form's model fields, for columns an import file may leave out or empty."""
+    model = form._meta.model
+    defaults = {}
+    for name in form.fields:
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field has no model default
+            continue
+        if getattr(model_field, "has_default", lambda: False)() and not model_field.is_relation:
+            default = model_field.get_default()
+            if not isinstance(default, bool | int | str):
+                continue
+            defaults[name] = "on" if default is True else "" if default is False else default
+    return defaults
+
+
+def import_rows(
+    user,
+    config,
+    rows: list[SourceRow],
+    *,
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = PROGRESS_EVERY,
+    skip_invalid: bool = False,
+) -> ImportResult:
     """Validate and save every row in one transaction; roll back everything if any row fails.
 
+    With `skip_invalid` (the user's explicit choice after seeing the errors) the rows with errors are
+    left out and reported, and the valid rows are saved; a missing required column still stops it all.
+
     A dry run (commit=False) performs the same saves and rolls back, so it finds every error an actual
-    import would meet, including conflicts between rows of the same file.
+    import would meet, including conflicts between rows of the same file. `progress`, when given, is
+    called with the number of rows processed so far every `progress_every` rows and once at the end;
+    it runs inside the open transaction, so it must not write to the database (see importjobs.py).
     """
     form_class = import_form_class(config)
-    result = ImportResult(total=len(rows))
+    result = ImportResult(total=len(rows), skip_invalid=skip_invalid and commit)
     sample_form = form_class(user=user)
     _prepare_form(sample_form, config)
     header_map: dict[str, str] = {}
@@ -345,43 +399,51 @@ def import_rows(user, config, rows: list[SourceRow], *, commit: bool) -> ImportR
     if rows:
         result.unknown_columns = [h for h in rows[0].values if _normalise(h) not in header_map]
         present = {header_map[_normalise(h)] for h in rows[0].values if _normalise(h) in header_map}
+        defaults = model_defaults(sample_form)
         for name, form_field in sample_form.fields.items():
-            if form_field.required and name not in present:
+            if form_field.required and name not in present and name not in defaults:
                 result.errors.append(RowError(1, str(form_field.label), _("This required column is missing.")))
         if result.errors:
+            result.skip_invalid = False  # no row can be saved without the column: nothing was skipped
             return result
 
     with transaction.atomic():
         for row in rows:
-            # The lookups replace fields, so the form is prepared first and given its row data after.
-            bound = form_class(data={}, user=user)
-            _prepare_form(bound, config)
-            bound.data = _row_data(row, bound, header_map)
-            if not bound.is_valid():
-                for name, messages in bound.errors.items():
-                    label = str(bound.fields[name].label) if name in bound.fields else "—"
-                    result.errors.extend(RowError(row.number, label, message) for message in messages)
-                continue
-            try:
-                with transaction.atomic():
-                    services.create_object(user, bound.instance, save=bound.save)
-            except PermissionDenied as error:
-                result.errors.append(RowError(row.number, "—", str(error)))
-                continue
-            except IntegrityError as error:
-                result.errors.append(
-                    RowError(
-                        row.number,
-                        "—",
-                        _("Conflicts with an existing record (%(error)s).") % {"error": error},
-                    )
-                )
-                continue
-            result.saved += 1
-            if len(result.preview) < 20:
-                result.preview.append({"row": row.number, "object": str(bound.instance)})
-        if result.errors or not commit:
+            _import_row(user, config, form_class, header_map, row, result)
+            result.processed += 1
+            if progress is not None and result.processed % progress_every == 0:
+                progress(result.processed)
+        if progress is not None and result.processed % progress_every:
+            progress(result.processed)
+        if not commit or (result.errors and not result.skip_invalid):
             transaction.set_rollback(True)
             if result.errors:
                 result.saved = 0
     return result
+
+
+def _import_row(user, config, form_class, header_map: dict[str, str], row: SourceRow, result: ImportResult) -> None:
+    """Validate and save one row inside the import's transaction, recording its errors or its preview."""
+    # The lookups replace fields, so the form is prepared first and given its row data after.
+    bound = form_class(data={}, user=user)
+    _prepare_form(bound, config)
+    bound.data = _row_data(row, bound, header_map)
+    if not bound.is_valid():
+        for name, messages in bound.errors.items():
+            label = str(bound.fields[name].label) if name in bound.fields else "—"
+            result.errors.extend(RowError(row.number, label, message) for message in messages)
+        return
+    try:
+        with transaction.atomic():
+            services.create_object(user, bound.instance, save=bound.save)
+    except PermissionDenied as error:
+        result.errors.append(RowError(row.number, "—", str(error)))
+        return
+    except IntegrityError as error:
+        result.errors.append(
+            RowError(row.number, "—", _("Conflicts with an existing record (%(error)s).") % {"error": error})
+        )
+        return
+    result.saved += 1
+    if len(result.preview) < 20:
+        result.preview.append({"row": row.number, "object": str(bound.instance)})

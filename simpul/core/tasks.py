@@ -1,4 +1,4 @@
-"""Background jobs that belong to the platform itself (mail, audit checks, housekeeping).
+"""Background jobs that belong to the platform itself (mail, large imports, audit checks, housekeeping).
 
 Modules enqueue work with `task.enqueue(...)`; `simpul worker` runs it. Every task here is also a plain
 function (`task.call(...)`), so services and tests can run the same code without a queue.
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from simpul.core import importjobs
 from simpul.core.audit import verify_chain
 from simpul.core.models import ScheduledRun
 
@@ -43,6 +44,12 @@ def send_mail_task(
         html_message=html_message,
         fail_silently=False,
     )
+
+
+@task()
+def run_import_job(job_id: int) -> dict:
+    """Run one queued bulk import (an ImportJob) as the user who uploaded it; see importjobs.run_job."""
+    return importjobs.run_job(job_id)
 
 
 def _alert_recipients() -> list[str]:

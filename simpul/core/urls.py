@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simpul.core.views import apikeys, audit
+from simpul.core.views import apikeys, audit, imports
 
 app_name = "core"
 
@@ -12,4 +12,6 @@ urlpatterns = [
         apikeys.ApiKeyRevokeView.as_view(config=apikeys.ApiKeyViews),
         name="apikey_revoke",
     ),
+    path("imports/", imports.ImportJobListView.as_view(), name="importjob_list"),
+    path("imports/<int:pk>/", imports.ImportJobDetailView.as_view(), name="importjob_detail"),
 ]

@@ -1,6 +1,7 @@
 from simpul.core.models.apikeys import ApiKey
 from simpul.core.models.audit import AuditChainHead, AuditEntry
 from simpul.core.models.base import AuditedMixin, ChangeLoggedModel, OwnedModel, ScopedModelMixin
+from simpul.core.models.imports import ImportJob
 from simpul.core.models.jobs import ScheduledRun
 
 __all__ = [
@@ -9,6 +10,7 @@ __all__ = [
     "AuditEntry",
     "AuditedMixin",
     "ChangeLoggedModel",
+    "ImportJob",
     "OwnedModel",
     "ScheduledRun",
     "ScopedModelMixin",

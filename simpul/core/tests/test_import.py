@@ -210,3 +210,40 @@ def test_import_needs_add_permission(world):
     response = post(client, csv_file(GOOD))
     assert response.status_code == 403
     assert not PerangkatDaerah.objects.filter(short_name__startswith="BARU").exists()
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_skipping_bad_rows_is_an_explicit_choice_that_saves_the_rest(client, make_file):
+    rows = [*GOOD, ["inst-a", "Dinas Baru Tiga", "BARU3", "bukan-jenis"], ["inst-a", "", "BARU4", "dinas"]]
+    response = post(client, make_file(rows), mode="partial")
+    assert response.status_code == 200
+    assert response.context["result"].skipped_rows == [4, 5]
+    assert errors(response) == [(4, "Kind"), (5, "Name")]
+    assert 'data-testid="import-skipped"' in response.content.decode()
+    saved = set(PerangkatDaerah.objects.filter(short_name__startswith="BARU").values_list("short_name", flat=True))
+    assert saved == {"BARU1", "BARU2"}
+
+
+def test_skipping_does_not_save_when_a_required_column_is_missing(client):
+    response = post(client, csv_file([["instansi", "name", "kind"], ["inst-a", "Dinas Baru", "dinas"]]), mode="partial")
+    assert response.status_code == 400
+    assert errors(response) == [(1, "Short name")]
+    assert not PerangkatDaerah.objects.filter(name="Dinas Baru").exists()
+
+
+def test_columns_with_a_model_default_may_be_left_out(client):
+    """is_active defaults to True: a file without that column imports active OPDs, and the template
+    marks the column optional and says what an empty cell means."""
+    response = post(client, csv_file(GOOD))
+    assert response.status_code == 302
+    assert set(
+        PerangkatDaerah.objects.filter(short_name__in=["BARU1", "BARU2"]).values_list("is_active", flat=True)
+    ) == {True}
+    from simpul.core.importexport import import_columns
+    from simpul.organizations.views import PerangkatDaerahViews
+
+    with translation.override("en"):
+        columns = {column.name: column for column in import_columns(PerangkatDaerahViews)}
+    assert not columns["is_active"].required
+    assert "Empty: Yes." in columns["is_active"].help
+    assert columns["name"].required

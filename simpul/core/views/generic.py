@@ -6,6 +6,7 @@ its pages and URL patterns; every page goes through `restrict()`.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -19,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from simpul.core import importexport, permissions, services
+from simpul.core import importexport, importjobs, permissions, services
 from simpul.core.display import object_fields
-from simpul.core.models import AuditEntry
+from simpul.core.models import AuditEntry, ImportJob
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -235,6 +236,9 @@ class BulkImportView(ModelViewMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def base_context(self) -> dict:
+        return super().base_context() | {"sync_max_rows": settings.SIMPUL_IMPORT_SYNC_MAX_ROWS}
+
     def get(self, request):
         template_format = request.GET.get("template")
         if template_format in importexport.EXPORT_FORMATS:
@@ -251,9 +255,29 @@ class BulkImportView(ModelViewMixin, View):
         except importexport.ImportFileError as error:
             upload_form.add_error("file", str(error))
             return render(request, self.template_name, context, status=400)
-        dry_run = upload_form.cleaned_data["mode"] == "preview"
-        result = importexport.import_rows(request.user, self.config, rows, commit=not dry_run)
+        mode = upload_form.cleaned_data["mode"]
+        dry_run = mode == ImportJob.Mode.PREVIEW
+        if len(rows) > settings.SIMPUL_IMPORT_SYNC_MAX_ROWS:
+            # Too long for one request: a worker runs it, the job page shows its progress and report.
+            job = importjobs.start_import_job(
+                request.user,
+                self.config,
+                upload_form.cleaned_data["file"],
+                mode=upload_form.cleaned_data["mode"],
+                total_rows=len(rows),
+            )
+            return HttpResponseRedirect(job.get_absolute_url())
+        result = importexport.import_rows(
+            request.user, self.config, rows, commit=not dry_run, skip_invalid=mode == ImportJob.Mode.PARTIAL
+        )
         context |= {"result": result, "dry_run": dry_run}
+        if result.skipped_rows:
+            messages.success(
+                request,
+                _("%(count)d records were imported; %(skipped)d rows with errors were skipped.")
+                % {"count": result.saved, "skipped": len(result.skipped_rows)},
+            )
+            return render(request, self.template_name, context)
         if result.ok and not dry_run:
             messages.success(request, _("%(count)d records were imported.") % {"count": result.saved})
             return HttpResponseRedirect(reverse(self.config.url_names()["list"]))
