@@ -587,7 +587,10 @@ def main() -> None:
     weights = [rng.lognormvariate(0, 0.5) for _ in instansi]
     total = sum(weights)
     sizes = [max(40, round(args.elements * w / total)) for w in weights]
-    sizes[0] += args.elements - sum(sizes)  # the first instansi (the one the users belong to) absorbs rounding
+    # The users belong to the first instansi: make it the largest, the hardest case for scoped pages.
+    largest = sizes.index(max(sizes))
+    sizes[0], sizes[largest] = sizes[largest], sizes[0]
+    sizes[0] += args.elements - sum(sizes)  # and let it absorb the rounding
     if sizes[0] < 40:
         sys.exit("Element count too small for the instansi count.")
     budgets = [round(args.relationships * s / args.elements) for s in sizes]

@@ -117,6 +117,9 @@ class Element(OwnedModel):
         ordering = ["domain", "name"]
         indexes = [
             models.Index(fields=["owner", "domain"]),
+            # The default ordering of every element list: lets a page be read from the index
+            # instead of sorting the whole (possibly national) table.
+            models.Index(fields=["domain", "name"]),
             models.Index(fields=["name"]),
             models.Index(fields=["exchange_id"]),
         ]

@@ -87,7 +87,10 @@ def _grant_q(model, grant: Grant, action: str) -> Q:
         if action == "view" and shared is not None and instansi_path:
             # Records an instansi shares among its OPDs (e.g. its published architecture) are
             # readable by every OPD of that instansi; changing them stays with the owner OPD.
-            return own | (Q(**{_as_id_lookup(instansi_path): grant.instansi_id}) & shared)
+            # The grant's OPD belongs to its instansi (RoleAssignment.clean), so the instansi is
+            # factored out: "instansi AND (own OR shared)" lets the database start from the
+            # instansi's few OPDs instead of scanning every row for "own OR (instansi AND shared)".
+            return Q(**{_as_id_lookup(instansi_path): grant.instansi_id}) & (own | shared)
         return own
     if instansi_path:
         return Q(**{_as_id_lookup(instansi_path): grant.instansi_id})
