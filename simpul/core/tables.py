@@ -16,7 +16,10 @@ class BaseTable(tables.Table):
 
     @classmethod
     def column_choices(cls) -> list[tuple[str, str]]:
-        return [(name, str(column.verbose_name)) for name, column in cls.base_columns.items()]
+        # Model-field columns learn their verbose name only when bound, so ask a bound (empty) table.
+        model = cls._meta.model
+        table = cls(model._default_manager.none() if model else [], visible_columns=list(cls.base_columns))
+        return [(column.name, str(column.header)) for column in table.columns.all()]
 
     def __init__(self, *args, visible_columns=None, **kwargs):
         all_columns = list(type(self).base_columns)

@@ -107,3 +107,16 @@ def test_htmx_request_returns_only_the_results(client):
     assert response.templates[0].name == "core/partials/list_results.html"
     assert "<html" not in response.content.decode()
     assert PerangkatDaerah.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_column_choices_are_labelled_with_field_names_never_none():
+    from django.utils import translation
+
+    from simpul.organizations.tables import PerangkatDaerahTable
+
+    with translation.override("en"):
+        labels = dict(PerangkatDaerahTable.column_choices())
+    assert labels["short_name"] == "Short name"
+    assert labels["parent"] == "Parent OPD"
+    assert "None" not in labels.values()
