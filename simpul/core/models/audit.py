@@ -93,13 +93,20 @@ class AuditEntry(models.Model):
         return self.instansi_id, self.opd_id
 
     def change_rows(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for display: labels are the model's verbose names."""
+        """(field label, before, after) for display: the model's verbose names and choice labels."""
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        labels = {}
+        labels: dict[str, str] = {}
+        choices: dict[str, dict] = {}
         if model is not None:
             for field in model._meta.concrete_fields:
                 labels[field.name] = labels[field.attname] = str(field.verbose_name)
-        return [(labels.get(name, name), values[0], values[1]) for name, values in self.changes.items()]
+                if field.choices:
+                    choices[field.name] = {str(key): str(label) for key, label in field.flatchoices}
+        rows = []
+        for name, (before, after) in self.changes.items():
+            shown = choices.get(name, {})
+            rows.append((labels.get(name, name), shown.get(str(before), before), shown.get(str(after), after)))
+        return rows
 
 
 class AuditChainHead(models.Model):

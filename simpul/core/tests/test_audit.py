@@ -322,3 +322,17 @@ def test_history_shows_field_labels_not_column_names(world):
         content_type=ContentType.objects.get_for_model(world.a1), object_id=str(world.a1.pk)
     ).latest("id")
     assert entry.change_rows() == [(str(world.a1._meta.get_field("head_name").verbose_name), "", "Kepala Baru")]
+
+
+@pytest.mark.django_db
+def test_history_shows_choice_labels_not_stored_values(world):
+    from django.utils import translation
+
+    with acting(world.admin_a, source="cli"):
+        world.a1.kind = "badan"
+        world.a1.save()
+    entry = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(world.a1), object_id=str(world.a1.pk)
+    ).latest("id")
+    with translation.override("en"):
+        assert entry.change_rows() == [("kind", "Service office (dinas)", "Agency (badan)")]
