@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Q
 
 from simpul.architecture.models import Element, Relationship
@@ -44,7 +45,9 @@ def _step(frontier: list[int], direction: str) -> list[tuple[int, int, str]]:
     """(reached, from, kind) for one level. For dependents: who depends on the frontier."""
     found: list[tuple[int, int, str]] = []
     for chunk in _chunks(frontier):
-        if direction == "dependents":
+        if connection.vendor == "postgresql":
+            rows = _rows_postgresql(chunk, direction)
+        elif direction == "dependents":
             # X depends on F when X is the source of a source-depends link to F ...
             rows = Relationship.objects.filter(
                 Q(target_id__in=chunk, kind__in=SOURCE_DEPENDS) | Q(source_id__in=chunk, kind__in=TARGET_DEPENDS)
@@ -68,6 +71,21 @@ def _step(frontier: list[int], direction: str) -> list[tuple[int, int, str]]:
                 if target_id in chunk_set and dependent in ("target", "both"):
                     found.append((source_id, target_id, kind))
     return found
+
+
+def _rows_postgresql(chunk: list[int], direction: str) -> list[tuple[int, int, str]]:
+    """The same query as the ORM's, with each id list sent as one array parameter: building an IN list
+    of thousands of parameters costs more than the query itself on large impact sets."""
+    first, second = ("target_id", "source_id") if direction == "dependents" else ("source_id", "target_id")
+    table = connection.ops.quote_name(Relationship._meta.db_table)
+    sql = (
+        f"SELECT source_id, target_id, kind FROM {table} "  # noqa: S608 - names are constants, values are parameters
+        f"WHERE ({first} = ANY(%s::bigint[]) AND kind = ANY(%s::varchar[])) "
+        f"OR ({second} = ANY(%s::bigint[]) AND kind = ANY(%s::varchar[]))"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [chunk, sorted(SOURCE_DEPENDS), chunk, sorted(TARGET_DEPENDS)])
+        return cursor.fetchall()
 
 
 def analyse(root: Element | int, direction: str = "dependents", max_depth: int = MAX_DEPTH) -> ImpactResult:
