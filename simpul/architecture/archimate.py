@@ -20,20 +20,16 @@ from xml.sax.saxutils import escape, quoteattr
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from simpul.architecture.choices import (
     ApplicationKind,
-    ApprovalStatus,
-    DataClassification,
     Domain,
     ElementStatus,
-    Hosting,
     InfrastructureKind,
     ServiceType,
-    UpdateFrequency,
 )
 from simpul.architecture.models import (
     Application,
@@ -114,39 +110,31 @@ INFRASTRUCTURE_KINDS = {
 DEFAULT_SERVICE_TYPE = ServiceType.G2G
 DEFAULT_APPLICATION_KIND = ApplicationKind.SPECIFIC
 
-# The typed fields of each SPBE type, exported as `simpul:<field>`: (field, value kind, choices or None).
-# Value kinds: "string", "boolean", "number", "opd" (an OPD by short name), "opds" (several).
-TYPED_FIELDS: dict[str, list[tuple[str, str, Any]]] = {
-    Domain.BUSINESS: [("sector", "string", None), ("performers", "opds", None)],
-    Domain.DATA: [
-        ("producer", "opd", None),
-        ("classification", "string", DataClassification),
-        ("data_format", "string", None),
-        ("update_frequency", "string", UpdateFrequency),
-        ("interoperable", "boolean", None),
-    ],
-    Domain.SERVICE: [("service_type", "string", ServiceType), ("url", "string", None), ("channels", "string", None)],
-    Domain.APPLICATION: [
-        ("kind", "string", ApplicationKind),
-        ("developer", "opd", None),
-        ("url", "string", None),
-        ("technology", "string", None),
-        ("version", "string", None),
-        ("hosting", "string", Hosting),
-        ("hosting_exception", "string", ApprovalStatus),
-        ("has_manual", "boolean", None),
-        ("has_source_code", "boolean", None),
-        ("has_test_results", "boolean", None),
-        ("single_window", "boolean", None),
-    ],
-    Domain.INFRASTRUCTURE: [
-        ("kind", "string", InfrastructureKind),
-        ("location", "string", None),
-        ("bandwidth_mbps", "number", None),
-        ("medium", "string", None),
-        ("approval", "string", ApprovalStatus),
-    ],
-    Domain.SECURITY: [("control_kind", "string", None)],
+
+# The typed fields of each SPBE type, exported as `simpul:<field>`: (field, value kind, allowed values or
+# None). Value kinds: "string", "boolean", "number", "opd" (an OPD by short name), "opds" (several).
+def _typed_field_specs(model) -> list[tuple[str, str, frozenset | None]]:
+    specs = []
+    for name in model.type_fields:
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            kind = "opds"
+        elif field.is_relation:
+            kind = "opd"
+        elif isinstance(field, models.BooleanField):
+            kind = "boolean"
+        elif isinstance(field, models.IntegerField):
+            kind = "number"
+        else:
+            kind = "string"
+        allowed = frozenset(str(value) for value, _label in field.flatchoices) if field.choices else None
+        specs.append((name, kind, allowed))
+    return specs
+
+
+TYPED_FIELDS: dict[str, list[tuple[str, str, frozenset | None]]] = {
+    model.spbe_domain: _typed_field_specs(model)
+    for model in (BusinessProcess, DataSet, Service, Application, InfrastructureComponent, SecurityControl)
 }
 COMMON_FIELDS = [
     ("domain", "string"),
@@ -751,7 +739,7 @@ class _Importer:
                 value = _bool(raw)
             elif kind == "number":
                 value = int(raw) if raw.strip().isdigit() else None
-            elif choices is not None and raw not in choices.values:
+            elif choices is not None and raw not in choices:
                 value = None
             if value is None:
                 props[f"{PREFIX}{name}"] = raw  # kept, not dropped

@@ -19,44 +19,31 @@ class ElementForm(ScopedModelForm):
 class BusinessProcessForm(ScopedModelForm):
     class Meta:
         model = models.BusinessProcess
-        fields = [*COMMON, "sector", "performers"]
+        fields = [*COMMON, *models.BusinessProcess.type_fields]
 
 
 class DataSetForm(ScopedModelForm):
     class Meta:
         model = models.DataSet
-        fields = [*COMMON, "producer", "classification", "data_format", "update_frequency", "interoperable"]
+        fields = [*COMMON, *models.DataSet.type_fields]
 
 
 class ServiceForm(ScopedModelForm):
     class Meta:
         model = models.Service
-        fields = [*COMMON, "service_type", "url", "channels"]
+        fields = [*COMMON, *models.Service.type_fields]
 
 
 class ApplicationForm(ScopedModelForm):
     class Meta:
         model = models.Application
-        fields = [
-            *COMMON,
-            "kind",
-            "developer",
-            "url",
-            "technology",
-            "version",
-            "hosting",
-            "hosting_exception",
-            "has_manual",
-            "has_source_code",
-            "has_test_results",
-            "single_window",
-        ]
+        fields = [*COMMON, *models.Application.type_fields]
 
 
 class InfrastructureComponentForm(ScopedModelForm):
     class Meta:
         model = models.InfrastructureComponent
-        fields = [*COMMON, "kind", "location", "medium", "bandwidth_mbps", "approval"]
+        fields = [*COMMON, *models.InfrastructureComponent.type_fields]
 
 
 def _security_object_choices():
@@ -73,7 +60,7 @@ class SecurityControlForm(ScopedModelForm):
 
     class Meta:
         model = models.SecurityControl
-        fields = [*COMMON, "control_kind"]
+        fields = [*COMMON, *models.SecurityControl.type_fields]
 
 
 class RelationshipForm(ScopedModelForm):

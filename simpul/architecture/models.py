@@ -136,6 +136,7 @@ class Element(OwnedModel):
     # Set by each typed subclass: its SPBE domain and its usual ArchiMate element type.
     spbe_domain: str = Domain.OTHER
     default_archimate_type: str = ""
+    type_fields: tuple[str, ...] = ()
 
     def save(self, *args, **kwargs):
         if type(self) is not Element:
@@ -161,6 +162,8 @@ class BusinessProcess(Element):
 
     spbe_domain = Domain.BUSINESS
     default_archimate_type = "BusinessProcess"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = ("sector", "performers")
 
     sector = models.CharField(
         _("sector (urusan)"), max_length=200, blank=True, help_text=_("Government affair the process belongs to.")
@@ -182,6 +185,8 @@ class DataSet(Element):
 
     spbe_domain = Domain.DATA
     default_archimate_type = "DataObject"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = ("producer", "classification", "data_format", "update_frequency", "interoperable")
 
     producer = models.ForeignKey(
         "organizations.PerangkatDaerah",
@@ -212,6 +217,8 @@ class Service(Element):
 
     spbe_domain = Domain.SERVICE
     default_archimate_type = "BusinessService"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = ("service_type", "url", "channels")
 
     service_type = models.CharField(_("service type"), max_length=3, choices=ServiceType.choices)
     url = models.URLField(_("address (URL)"), blank=True)
@@ -233,6 +240,20 @@ class Application(Element):
 
     spbe_domain = Domain.APPLICATION
     default_archimate_type = "ApplicationComponent"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = (
+        "kind",
+        "developer",
+        "url",
+        "technology",
+        "version",
+        "hosting",
+        "hosting_exception",
+        "has_manual",
+        "has_source_code",
+        "has_test_results",
+        "single_window",
+    )
 
     kind = models.CharField(_("kind"), max_length=10, choices=ApplicationKind.choices)
     developer = models.ForeignKey(
@@ -271,6 +292,8 @@ class InfrastructureComponent(Element):
 
     spbe_domain = Domain.INFRASTRUCTURE
     default_archimate_type = "Node"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = ("kind", "location", "medium", "bandwidth_mbps", "approval")
 
     kind = models.CharField(_("kind"), max_length=20, choices=InfrastructureKind.choices)
     location = models.CharField(_("location"), max_length=300, blank=True)
@@ -308,6 +331,8 @@ class SecurityControl(Element):
 
     spbe_domain = Domain.SECURITY
     default_archimate_type = "Constraint"
+    # The fields only this type has: its form, table, serializer and exchange use this list.
+    type_fields = ("control_kind",)
 
     control_kind = models.CharField(
         _("security object"), max_length=100, blank=True, help_text=_("One of the seven security objects of SIA SPBE.")

@@ -18,8 +18,9 @@ class ElementTable(BaseTable):
     default_columns = ("name", "domain", "owner", "status", "reference")
 
 
-def typed_table(model_class, fields: list[str], defaults: tuple[str, ...]):
-    meta = type("Meta", (BaseTable.Meta,), {"model": model_class, "fields": [*ELEMENT_FIELDS, *fields]})
+def typed_table(model_class, defaults: tuple[str, ...]):
+    fields = [*ELEMENT_FIELDS, *model_class.type_fields]
+    meta = type("Meta", (BaseTable.Meta,), {"model": model_class, "fields": fields})
     attrs = {
         "Meta": meta,
         "default_columns": defaults,
@@ -29,42 +30,21 @@ def typed_table(model_class, fields: list[str], defaults: tuple[str, ...]):
     return type(f"{model_class.__name__}Table", (BaseTable,), attrs)
 
 
-BusinessProcessTable = typed_table(
-    models.BusinessProcess, ["sector"], ("name", "owner", "sector", "status", "reference")
-)
+BusinessProcessTable = typed_table(models.BusinessProcess, ("name", "owner", "sector", "status", "reference"))
 DataSetTable = typed_table(
     models.DataSet,
-    ["producer", "classification", "data_format", "update_frequency", "interoperable"],
     ("name", "owner", "classification", "update_frequency", "interoperable", "status"),
 )
-ServiceTable = typed_table(
-    models.Service, ["service_type", "url", "channels"], ("name", "owner", "service_type", "url", "status", "reference")
-)
+ServiceTable = typed_table(models.Service, ("name", "owner", "service_type", "url", "status", "reference"))
 ApplicationTable = typed_table(
     models.Application,
-    [
-        "kind",
-        "developer",
-        "url",
-        "technology",
-        "version",
-        "hosting",
-        "hosting_exception",
-        "has_manual",
-        "has_source_code",
-        "has_test_results",
-        "single_window",
-    ],
     ("name", "owner", "kind", "developer", "hosting", "url", "status"),
 )
 InfrastructureComponentTable = typed_table(
     models.InfrastructureComponent,
-    ["kind", "location", "medium", "bandwidth_mbps", "approval"],
     ("name", "owner", "kind", "location", "bandwidth_mbps", "status"),
 )
-SecurityControlTable = typed_table(
-    models.SecurityControl, ["control_kind"], ("name", "owner", "control_kind", "status")
-)
+SecurityControlTable = typed_table(models.SecurityControl, ("name", "owner", "control_kind", "status"))
 
 
 class RelationshipTable(BaseTable):

@@ -35,14 +35,14 @@ class ElementSerializer(ScopedModelSerializer):
         read_only_fields = READ_ONLY
 
 
-def typed_serializer(model_class, extra_fields: list[str]):
+def typed_serializer(model_class):
     # A typed element's ArchiMate type follows from its type (and kind) when left out, as in the forms.
     meta = type(
         "Meta",
         (),
         {
             "model": model_class,
-            "fields": [*ELEMENT_FIELDS, *extra_fields],
+            "fields": [*ELEMENT_FIELDS, *model_class.type_fields],
             "read_only_fields": READ_ONLY,
             "extra_kwargs": {"archimate_type": {"required": False}},
         },
@@ -50,31 +50,12 @@ def typed_serializer(model_class, extra_fields: list[str]):
     return type(f"{model_class.__name__}Serializer", (ElementSerializer,), {"Meta": meta})
 
 
-BusinessProcessSerializer = typed_serializer(models.BusinessProcess, ["sector", "performers"])
-DataSetSerializer = typed_serializer(
-    models.DataSet, ["producer", "classification", "data_format", "update_frequency", "interoperable"]
-)
-ServiceSerializer = typed_serializer(models.Service, ["service_type", "url", "channels"])
-ApplicationSerializer = typed_serializer(
-    models.Application,
-    [
-        "kind",
-        "developer",
-        "url",
-        "technology",
-        "version",
-        "hosting",
-        "hosting_exception",
-        "has_manual",
-        "has_source_code",
-        "has_test_results",
-        "single_window",
-    ],
-)
-InfrastructureComponentSerializer = typed_serializer(
-    models.InfrastructureComponent, ["kind", "location", "medium", "bandwidth_mbps", "approval"]
-)
-SecurityControlSerializer = typed_serializer(models.SecurityControl, ["control_kind"])
+BusinessProcessSerializer = typed_serializer(models.BusinessProcess)
+DataSetSerializer = typed_serializer(models.DataSet)
+ServiceSerializer = typed_serializer(models.Service)
+ApplicationSerializer = typed_serializer(models.Application)
+InfrastructureComponentSerializer = typed_serializer(models.InfrastructureComponent)
+SecurityControlSerializer = typed_serializer(models.SecurityControl)
 
 
 class RelationshipSerializer(ScopedModelSerializer):
