@@ -82,5 +82,28 @@ class RelationshipForm(ScopedModelForm):
         self.fields["kind"].help_text = _("Read it as: source — relationship — target.")
 
 
+class ReferenceCodeForm(ScopedModelForm):
+    class Meta:
+        model = models.ReferenceCode
+        fields = ["tree", "code", "name", "level", "parent", "status", "source", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        code, tree, parent = cleaned.get("code"), cleaned.get("tree"), cleaned.get("parent")
+        if code and tree and not code.startswith(f"{tree}."):
+            self.add_error("code", _("A code of the %(tree)s tree starts with “%(tree)s.”.") % {"tree": tree})
+        if code and parent and not code.startswith(f"{parent.code}."):
+            self.add_error(
+                "parent", _("The code must continue its parent's code (%(parent)s.…).") % {"parent": parent.code}
+            )
+        if code and cleaned.get("level") and cleaned["level"] != code.count("."):
+            self.add_error(
+                "level",
+                _("The level is the number of code segments after the tree (here %(level)d).")
+                % {"level": code.count(".")},
+            )
+        return cleaned
+
+
 class ProposalReviewForm(forms.Form):
     note = forms.CharField(label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

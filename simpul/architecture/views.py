@@ -211,8 +211,10 @@ class ReferenceCodeViews(ModelViews):
     queryset = models.ReferenceCode.objects.select_related("parent")
     table = tables.ReferenceCodeTable
     filterset = filters.ReferenceCodeFilterSet
-    form = None
-    importable = False
+    # The national tables are data the Admin SPBE may correct or extend (roles.py grants it; OPD roles
+    # only read). Deleting is not offered: elements keep pointing at the codes they were given.
+    form = forms.ReferenceCodeForm
+    import_lookups = {"parent": "code"}
     deletable = False
     related = [
         (gettext_lazy("Sub-codes"), lambda obj: obj.children.all()),

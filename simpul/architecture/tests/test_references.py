@@ -75,3 +75,29 @@ def test_every_signed_in_role_reads_reference_codes_none_of_the_opd_roles_edits_
     for user in (world.asn_a1, world.operator_a1, world.koordinator_a, world.pimpinan_a):
         assert permissions.restrict(ReferenceCode.objects.all(), user, "view").count() == ReferenceCode.objects.count()
         assert not permissions.restrict(ReferenceCode.objects.all(), user, "change").exists()
+
+
+@pytest.mark.django_db
+def test_admin_spbe_corrects_and_extends_reference_codes_operators_cannot(world):
+    from django.test import Client
+
+    from simpul.architecture.models import ReferenceCode
+
+    parent = ReferenceCode.objects.get(code="RAL.01")
+    admin = Client(headers={"accept-language": "en"})
+    admin.force_login(world.admin_a)
+    data = {"tree": "RAL", "code": "RAL.01.99", "name": "Layanan Uji", "level": 2, "parent": parent.pk,
+            "status": "unverified", "source": "Admin SPBE", "note": ""}
+    assert admin.post("/architecture/reference-codes/add/", data).status_code == 302
+    added = ReferenceCode.objects.get(code="RAL.01.99")
+    assert (added.parent, added.level) == (parent, 2)
+
+    bad = admin.post("/architecture/reference-codes/add/", data | {"code": "RAB.01.98", "level": 3})
+    assert bad.status_code == 400
+    assert set(bad.context["form"].errors) == {"code", "parent", "level"}
+    assert not ReferenceCode.objects.filter(code="RAB.01.98").exists()
+
+    operator = Client()
+    operator.force_login(world.operator_a1)
+    assert operator.get("/architecture/reference-codes/add/").status_code == 403
+    assert operator.post(f"/architecture/reference-codes/{added.pk}/edit/", data | {"name": "X"}).status_code == 404
