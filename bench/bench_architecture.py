@@ -266,6 +266,7 @@ def bench_import(count: int, rng: random.Random) -> list[dict]:
     from django.db import transaction
     from openpyxl import Workbook
 
+    from simpul.architecture.choices import ElementStatus
     from simpul.architecture.models import Application, ReferenceCode
     from simpul.architecture.views import ApplicationViews
     from simpul.core import importexport
@@ -285,7 +286,8 @@ def bench_import(count: int, rng: random.Random) -> list[dict]:
             "owner": owner,
             "name": f"Aplikasi Impor {n + 1:05d}",
             "code": f"IMP-{n + 1:05d}",
-            "status": rng.choice(["Operational", "operasi", "pengembangan"]),
+            # Values and labels (in the active language) both name a choice in an import file.
+            "status": rng.choice([str(ElementStatus.OPERATIONAL.label), "operasi", "pengembangan"]),
             "reference": rng.choice(references),
             "description": "Baris impor sintetis untuk uji beban.",
             "kind": rng.choice(["umum", "khusus"]),
