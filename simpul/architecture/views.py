@@ -20,7 +20,12 @@ from simpul.core.views.generic import (
 )
 from simpul.organizations.models import Instansi
 
-ELEMENT_IMPORT_LOOKUPS = {"owner": "short_name", "reference": "code"}
+ELEMENT_IMPORT_LOOKUPS = {
+    "owner": "short_name",
+    "reference": "code",
+    "developer": "short_name",
+    "producer": "short_name",
+}
 
 
 def relationship_rows(element: models.Element, user) -> list[dict]:

@@ -86,8 +86,16 @@ def test_admin_spbe_corrects_and_extends_reference_codes_operators_cannot(world)
     parent = ReferenceCode.objects.get(code="RAL.01")
     admin = Client(headers={"accept-language": "en"})
     admin.force_login(world.admin_a)
-    data = {"tree": "RAL", "code": "RAL.01.99", "name": "Layanan Uji", "level": 2, "parent": parent.pk,
-            "status": "unverified", "source": "Admin SPBE", "note": ""}
+    data = {
+        "tree": "RAL",
+        "code": "RAL.01.99",
+        "name": "Layanan Uji",
+        "level": 2,
+        "parent": parent.pk,
+        "status": "unverified",
+        "source": "Admin SPBE",
+        "note": "",
+    }
     assert admin.post("/architecture/reference-codes/add/", data).status_code == 302
     added = ReferenceCode.objects.get(code="RAL.01.99")
     assert (added.parent, added.level) == (parent, 2)

@@ -182,3 +182,12 @@ def test_exports_hold_the_filtered_rows_the_user_may_see(scene):
     response = client.get(reverse("architecture:element_list"), {"export": "xlsx", "domain": "infrastruktur"})
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Server Utama"]
+
+
+def test_developer_opd_is_imported_by_short_name_too(scene):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(scene.operator_a1)
+    rows = [["Owner OPD", "Name", "Kind", "Developer OPD"], ["A1", "Aplikasi Mitra", "umum", "A2"]]
+    response = client.post(reverse("architecture:application_import"), {"file": xlsx(rows), "mode": "import"})
+    assert response.status_code == 302, [(e.row, e.column, e.message) for e in response.context["result"].errors]
+    assert Application.objects.get(name="Aplikasi Mitra").developer.short_name == "A2"
