@@ -16,34 +16,16 @@ class ElementForm(ScopedModelForm):
         fields = [*COMMON, "archimate_type"]
 
 
-class BusinessProcessForm(ScopedModelForm):
-    class Meta:
-        model = models.BusinessProcess
-        fields = [*COMMON, *models.BusinessProcess.type_fields]
+def typed_form(model_class):
+    """The edit form of one element type: the common element fields, then the type's own."""
+    return forms.modelform_factory(model_class, form=ScopedModelForm, fields=[*COMMON, *model_class.type_fields])
 
 
-class DataSetForm(ScopedModelForm):
-    class Meta:
-        model = models.DataSet
-        fields = [*COMMON, *models.DataSet.type_fields]
-
-
-class ServiceForm(ScopedModelForm):
-    class Meta:
-        model = models.Service
-        fields = [*COMMON, *models.Service.type_fields]
-
-
-class ApplicationForm(ScopedModelForm):
-    class Meta:
-        model = models.Application
-        fields = [*COMMON, *models.Application.type_fields]
-
-
-class InfrastructureComponentForm(ScopedModelForm):
-    class Meta:
-        model = models.InfrastructureComponent
-        fields = [*COMMON, *models.InfrastructureComponent.type_fields]
+BusinessProcessForm = typed_form(models.BusinessProcess)
+DataSetForm = typed_form(models.DataSet)
+ServiceForm = typed_form(models.Service)
+ApplicationForm = typed_form(models.Application)
+InfrastructureComponentForm = typed_form(models.InfrastructureComponent)
 
 
 def _security_object_choices():
