@@ -301,27 +301,47 @@ class ImportResult:
 
 
 class _LookupChoiceField(forms.ModelChoiceField):
-    """Finds a related record by a natural key; an ambiguous key is an error, not a crash."""
+    """Finds a related record by a natural key; an ambiguous key is an error, not a crash.
+
+    An import names the same few records (its OPD, a reference code) on thousands of rows, so each
+    distinct value is looked up once per import: `cache` is shared by the rows of one import run.
+    """
+
+    def __init__(self, *args, cache: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cache = {} if cache is None else cache
 
     def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except MultipleObjectsReturned as error:
-            raise ValidationError(_("More than one record matches “%(value)s”.") % {"value": value}) from error
+        if value in self.empty_values:
+            return None
+        key = str(value)
+        if key not in self.cache:
+            try:
+                self.cache[key] = super().to_python(value)
+            except MultipleObjectsReturned:
+                self.cache[key] = ValidationError(
+                    _("More than one record matches “%(value)s”.") % {"value": value}, code="ambiguous"
+                )
+            except ValidationError as error:
+                self.cache[key] = error
+        found = self.cache[key]
+        if isinstance(found, ValidationError):
+            raise found
+        return found
 
 
-def _prepare_form(form, config) -> None:
-    for name, lookup in config.import_lookups.items():
-        form_field = form.fields.get(name)
-        if form_field is None:
+def _prepare_form(form, config, caches: dict[str, dict] | None = None) -> None:
+    caches = {} if caches is None else caches
+    for name, form_field in list(form.fields.items()):
+        if not isinstance(form_field, forms.ModelChoiceField) or isinstance(form_field, forms.ModelMultipleChoiceField):
             continue
-        replacement = _LookupChoiceField(
+        form.fields[name] = _LookupChoiceField(
             queryset=form_field.queryset,
-            to_field_name=lookup,
+            to_field_name=config.import_lookups.get(name),
             required=form_field.required,
             label=form_field.label,
+            cache=caches.setdefault(name, {}),
         )
-        form.fields[name] = replacement
     for form_field in form.fields.values():
         if isinstance(form_field, forms.TypedChoiceField | forms.ChoiceField) and not isinstance(
             form_field, forms.ModelChoiceField
@@ -407,9 +427,10 @@ def import_rows(
             result.skip_invalid = False  # no row can be saved without the column: nothing was skipped
             return result
 
+    lookup_caches: dict[str, dict] = {}
     with transaction.atomic():
         for row in rows:
-            _import_row(user, config, form_class, header_map, row, result)
+            _import_row(user, config, form_class, header_map, row, result, lookup_caches)
             result.processed += 1
             if progress is not None and result.processed % progress_every == 0:
                 progress(result.processed)
@@ -422,11 +443,13 @@ def import_rows(
     return result
 
 
-def _import_row(user, config, form_class, header_map: dict[str, str], row: SourceRow, result: ImportResult) -> None:
+def _import_row(
+    user, config, form_class, header_map: dict[str, str], row: SourceRow, result: ImportResult, caches: dict
+) -> None:
     """Validate and save one row inside the import's transaction, recording its errors or its preview."""
     # The lookups replace fields, so the form is prepared first and given its row data after.
     bound = form_class(data={}, user=user)
-    _prepare_form(bound, config)
+    _prepare_form(bound, config, caches)
     bound.data = _row_data(row, bound, header_map)
     if not bound.is_valid():
         for name, messages in bound.errors.items():

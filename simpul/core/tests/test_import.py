@@ -247,3 +247,16 @@ def test_columns_with_a_model_default_may_be_left_out(client):
     assert not columns["is_active"].required
     assert "Empty: Yes." in columns["is_active"].help
     assert columns["name"].required
+
+
+def test_each_distinct_lookup_value_is_queried_once_per_import(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [HEADER + ["parent"], *[["inst-a", f"Bagian {i}", f"BAG{i}", "bagian", "A1"] for i in range(5)]]
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, csv_file(rows))
+    assert response.status_code == 302
+    parent_lookups = [q["sql"] for q in queries if '"short_name" = ' in q["sql"] and "'A1'" in q["sql"]]
+    assert len(parent_lookups) == 1, parent_lookups
+    assert PerangkatDaerah.objects.filter(parent=world.a1, short_name__startswith="BAG").count() == 5
