@@ -253,7 +253,7 @@ def test_each_distinct_lookup_value_is_queried_once_per_import(client, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    rows = [HEADER + ["parent"], *[["inst-a", f"Bagian {i}", f"BAG{i}", "bagian", "A1"] for i in range(5)]]
+    rows = [[*HEADER, "parent"], *[["inst-a", f"Bagian {i}", f"BAG{i}", "bagian", "A1"] for i in range(5)]]
     with CaptureQueriesContext(connection) as queries:
         response = post(client, csv_file(rows))
     assert response.status_code == 302
