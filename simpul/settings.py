@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "simpul.core",
     "simpul.organizations",
     "simpul.architecture",
+    "simpul.evaluation",
     "simpul.dashboard",
 ]
 
@@ -308,6 +309,7 @@ SIMPUL_HOME_CARDS = ["simpul.dashboard.cards.platform_cards", "simpul.architectu
 # Modules shown in the navigation: (label, url name, permission model label).
 SIMPUL_NAVIGATION = [
     (_("Architecture"), "architecture:overview", "architecture.element"),
+    (_("Evaluation"), "evaluation:overview", "evaluation.evaluationperiod"),
     (_("Organisations"), "organizations:instansi_list", "organizations.instansi"),
     (_("Regional departments"), "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
     (_("Users"), "organizations:user_list", "organizations.user"),

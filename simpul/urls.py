@@ -13,6 +13,7 @@ api_patterns = [
     path("core/", include("simpul.core.api.urls")),
     path("organizations/", include("simpul.organizations.api.urls")),
     path("architecture/", include("simpul.architecture.api.urls")),
+    path("evaluation/", include("simpul.evaluation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path(
@@ -33,6 +34,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("organizations/", include("simpul.organizations.urls")),
     path("architecture/", include("simpul.architecture.urls")),
+    path("evaluation/", include("simpul.evaluation.urls")),
     path("core/", include("simpul.core.urls")),
     path("api/", include(api_patterns)),
 ]

@@ -14,6 +14,20 @@ _ORG_REFERENCE = {"organizations.instansi": VIEW, "organizations.perangkatdaerah
 # The audit trail is for auditors and the Admin SPBE; role assignments and API keys are administration.
 # The national reference tables are read by all and kept by the Admin SPBE.
 _REFERENCE_READ_ONLY = {"architecture.referencecode": VIEW}
+# The evaluation frameworks are national data: read by all, loaded by the Admin SPBE.
+_FRAMEWORKS_READ_ONLY = {
+    "evaluation.framework": VIEW,
+    "evaluation.domain": VIEW,
+    "evaluation.aspect": VIEW,
+    "evaluation.indicator": VIEW,
+    "evaluation.crosswalk": VIEW,
+}
+# Reviewers accept or return self-assessments and assign PICs ("review"), but do not write them ("change").
+_EVALUATION_REVIEWER = {
+    "evaluation.*": ALL | {"review"},
+    **_FRAMEWORKS_READ_ONLY,
+    "evaluation.indicatorassessment": frozenset({"view", "review"}),
+}
 _NO_ADMIN_DATA = {
     "core.auditentry": NONE,
     "core.apikey": NONE,
@@ -28,6 +42,7 @@ ROLES: dict[str, Role] = {
         grants={
             "*": ALL,
             "architecture.*": ALL | {"review"},
+            "evaluation.*": ALL | {"review"},
             "organizations.instansi": frozenset({"view", "change"}),
             "core.auditentry": VIEW,
         },
@@ -42,22 +57,32 @@ ROLES: dict[str, Role] = {
     "evaluator_pj": Role(
         label=_("Evaluator: person in charge"),
         description=_("Penanggung jawab of the internal SPBE evaluation."),
-        grants={"*": VIEW, **_NO_ADMIN_DATA},
+        grants={"*": VIEW, **_NO_ADMIN_DATA, **_EVALUATION_REVIEWER},
         scopes=("instansi",),
     ),
     "evaluator_pengumpul": Role(
         label=_("Evaluator: data collector"),
-        grants={"*": VIEW, **_NO_ADMIN_DATA},
+        grants={"*": VIEW, **_NO_ADMIN_DATA, "evaluation.evidence": ALL},
         scopes=("instansi",),
     ),
     "evaluator_analis": Role(
         label=_("Evaluator: data analyst"),
-        grants={"*": VIEW, **_NO_ADMIN_DATA},
+        grants={
+            "*": VIEW,
+            **_NO_ADMIN_DATA,
+            "evaluation.indicatorassessment": frozenset({"view", "review"}),
+            "evaluation.improvementaction": ALL,
+        },
         scopes=("instansi",),
     ),
     "evaluator_operator": Role(
         label=_("Evaluator: data entry operator"),
-        grants={"*": VIEW, **_NO_ADMIN_DATA},
+        grants={
+            "*": VIEW,
+            **_NO_ADMIN_DATA,
+            "evaluation.nationalstageresult": ALL,
+            "evaluation.evidence": ALL,
+        },
         scopes=("instansi",),
     ),
     "operator_opd": Role(
@@ -71,6 +96,12 @@ ROLES: dict[str, Role] = {
             "core.apikey": ALL,
             **_REFERENCE_READ_ONLY,
             "architecture.changeproposal": frozenset({"view", "add"}),
+            # As PIC of evaluation indicators: fills in its own, with evidence; the rest is read-only.
+            "evaluation.*": VIEW,
+            **_FRAMEWORKS_READ_ONLY,
+            "evaluation.indicatorassessment": frozenset({"view", "change"}),
+            "evaluation.evidence": ALL,
+            "evaluation.improvementaction": frozenset({"view", "change"}),
         },
         scopes=("opd",),
     ),
@@ -88,6 +119,6 @@ ROLES: dict[str, Role] = {
     "asn": Role(
         label=_("ASN"),
         description=_("Civil servant using the administration service portal."),
-        grants={**_ORG_REFERENCE, **_REFERENCE_READ_ONLY},
+        grants={**_ORG_REFERENCE, **_REFERENCE_READ_ONLY, **_FRAMEWORKS_READ_ONLY},
     ),
 }

@@ -1,0 +1,99 @@
+"""`simpul evaluation`: compute an index without the UI, load frameworks, recompute stored indices.
+
+    simpul evaluation compute --framework ID LEVELS.json [--missing-as-minimum]
+    simpul evaluation load-framework PATH [PATH ...]
+    simpul evaluation recompute [--instansi SLUG]
+
+`compute` reads `{"<indicator number>": level, ...}` ('-' reads standard input) and prints
+`{"framework", "index", "predicate", "domains", "aspects"}` as JSON, with the same function the UI and
+the API use. `--framework` is the id of a loaded framework or the path of a framework file.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from simpul.evaluation import loader, scoring
+from simpul.evaluation.frameworks import FrameworkError, read_framework_file
+from simpul.evaluation.models import EvaluationPeriod, Framework
+
+
+class Command(BaseCommand):
+    help = "SPBE evaluation tools: compute an index from levels, load framework files, recompute indices."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        compute = sub.add_parser("compute", help="Compute the index of a set of indicator levels (JSON).")
+        compute.add_argument("--framework", required=True, help="Framework id (e.g. permenpanrb-59-2020) or file.")
+        compute.add_argument("levels", help='JSON file {"<indicator number>": level, ...}; "-" reads stdin.')
+        compute.add_argument(
+            "--missing-as-minimum",
+            action="store_true",
+            help="Count indicators without a level at the bottom of the scale instead of refusing.",
+        )
+        load = sub.add_parser("load-framework", help="Check and load framework files (JSON).")
+        load.add_argument("paths", nargs="+")
+        recompute = sub.add_parser("recompute", help="Recompute the stored indices of evaluation periods.")
+        recompute.add_argument("--instansi", help="Only this instansi (slug).")
+
+    def handle(self, *args, subcommand, **options):
+        {"compute": self.compute, "load-framework": self.load, "recompute": self.recompute}[subcommand](**options)
+
+    def _spec(self, framework: str):
+        path = Path(framework)
+        if framework.endswith(".json") and path.exists():
+            try:
+                return read_framework_file(path)[0]
+            except FrameworkError as error:
+                raise CommandError("\n".join(error.errors)) from error
+        row = Framework.objects.filter(code=framework).first()
+        if row is None:
+            known = ", ".join(Framework.objects.order_by("code").values_list("code", flat=True))
+            raise CommandError(f"Kerangka '{framework}' tidak dikenal. Yang tersedia: {known}.")
+        return row.spec
+
+    def compute(self, framework, levels, missing_as_minimum, **options):
+        spec = self._spec(framework)
+        try:
+            text = sys.stdin.read() if levels == "-" else Path(levels).read_text(encoding="utf-8")
+            raw = json.loads(text)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"Berkas tingkat tidak terbaca sebagai JSON: {error}") from error
+        if not isinstance(raw, dict):
+            raise CommandError('Berkas tingkat harus berupa objek JSON {"<nomor indikator>": tingkat, ...}.')
+        try:
+            result = scoring.compute(spec, scoring.normalize_levels(spec, raw), missing_as_minimum=missing_as_minimum)
+        except scoring.LevelsError as error:
+            raise CommandError("\n".join(error.errors)) from error
+        self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+
+    def load(self, paths, **options):
+        failed = False
+        for path in paths:
+            try:
+                framework, action = loader.load_framework_file(path)
+            except FrameworkError as error:
+                failed = True
+                self.stderr.write(f"{path}: ditolak")
+                for message in error.errors:
+                    self.stderr.write(f"  - {message}")
+                continue
+            self.stdout.write(f"{path}: {framework.code} ({action})")
+        if failed:
+            raise CommandError("Sebagian berkas ditolak; berkas yang ditolak tidak mengubah apa pun.")
+
+    def recompute(self, instansi=None, **options):
+        from simpul.evaluation.services import recompute_period
+
+        periods = EvaluationPeriod.objects.select_related("framework")
+        if instansi:
+            periods = periods.filter(instansi__slug=instansi)
+        count = 0
+        with transaction.atomic():
+            for period in periods:
+                recompute_period(period)
+                count += 1
+        self.stdout.write(f"{count} periode evaluasi dihitung ulang.")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from simpul.evaluation import urls_analysis, urls_evidence, urls_reports, views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("", views.OverviewView.as_view(), name="overview"),
+    *urls_evidence.urlpatterns,
+    *urls_analysis.urlpatterns,
+    *urls_reports.urlpatterns,
+]
