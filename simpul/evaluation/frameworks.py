@@ -438,7 +438,8 @@ def _parse_sub_items(raw, number: int, weight: float, owner: str, errors: list[s
     if not raw:
         return ()
     items = []
-    for entry in raw if isinstance(raw, list) else ():
+    # A lone object instead of a list is checked as one bad entry rather than silently ignored.
+    for entry in raw if isinstance(raw, list) else (None,):
         code = _text(entry.get("code")) if isinstance(entry, dict) else ""
         item_weight = _number(entry.get("weight")) if isinstance(entry, dict) else None
         if not code.startswith(f"{number}-") or item_weight is None or item_weight <= 0:
@@ -478,9 +479,9 @@ def _parse_predicates(raw, scale_min: int, scale_max: int, errors: list[str]) ->
     if not ordered:
         return []
     first, last = ordered[0], ordered[-1]
-    if first.min is not None and first.min > scale_min:
+    if first.min is not None and (first.min > scale_min or (first.min == scale_min and not first.min_inclusive)):
         errors.append(
-            _("The predicates leave the bottom of the scale (below %(value)s) uncovered.") % {"value": first.min}
+            _("The predicates leave the bottom of the scale (below %(value)s) uncovered.") % {"value": _fmt(first.min)}
         )
     if last.max is not None and (last.max < scale_max or (last.max == scale_max and not last.max_inclusive)):
         errors.append(_("The predicates leave the top of the scale (%(value)s) uncovered.") % {"value": scale_max})
