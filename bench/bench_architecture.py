@@ -273,15 +273,14 @@ def bench_import(count: int, rng: random.Random) -> list[dict]:
     from simpul.organizations.models import PerangkatDaerah, User
 
     admin = User.objects.get(username="bench-admin")
-    # The developer column has no natural-key lookup (unlike owner), so the file carries its id.
-    opds = list(PerangkatDaerah.objects.filter(instansi_id=admin.instansi_id).values_list("short_name", "pk"))
+    opds = list(PerangkatDaerah.objects.filter(instansi_id=admin.instansi_id).values_list("short_name", flat=True))
     references = list(ReferenceCode.objects.filter(tree="RAA").values_list("code", flat=True))
     columns = importexport.import_columns(ApplicationViews, admin)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Data")
     sheet.append([column.label for column in columns])
     for n in range(count):
-        owner, owner_id = rng.choice(opds)
+        owner = rng.choice(opds)
         values = {
             "owner": owner,
             "name": f"Aplikasi Impor {n + 1:05d}",
@@ -291,7 +290,7 @@ def bench_import(count: int, rng: random.Random) -> list[dict]:
             "reference": rng.choice(references),
             "description": "Baris impor sintetis untuk uji beban.",
             "kind": rng.choice(["umum", "khusus"]),
-            "developer": owner_id,
+            "developer": owner,
             "url": f"https://impor{n + 1}.example.go.id",
             "technology": "PHP, MySQL",
             "version": "1.0",

@@ -4,9 +4,11 @@ Signals catch every write path (services, forms, API, shell, jobs). Bulk `QueryS
 SQL bypass signals; Simpul's code never uses them on audited models (see docs/architecture.md).
 """
 
+import contextlib
 import datetime
 import decimal
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -85,18 +87,98 @@ class PendingEntry:
     changes: dict
 
 
+class ChainBatch:
+    """The state of a batch of appends inside one transaction (see `batch`)."""
+
+    FLUSH_EVERY = 1000
+
+    def __init__(self, start_hash: str, start_id: int):
+        self.start_hash = start_hash
+        self.start_id = start_id
+        self.last_hash: str | None = start_hash
+        # While `buffered`, entries are written in bulk by `flush` (and when the batch ends) instead of
+        # one INSERT each. Only for callers that roll back everything since the last flush whenever
+        # they `forget`: a savepoint rolled back over a buffered entry would not take it along.
+        self.buffered = False
+        self.pending: list[AuditEntry] = []
+
+    def forget(self) -> None:
+        """Call after rolling back to a savepoint that may hold appended entries: the next append then
+        reads the chain's last hash again instead of linking to an entry that no longer exists."""
+        self.last_hash = None
+        self.pending = []
+
+    def flush(self) -> None:
+        if self.pending:
+            # One INSERT of many rows numbers them in list order, which is the chain's order.
+            AuditEntry.objects.bulk_create(self.pending, batch_size=500)
+            self.pending = []
+
+
+_batch: ContextVar[ChainBatch | None] = ContextVar("simpul_audit_batch", default=None)
+
+
+def _last_entry() -> tuple[int, str]:
+    last = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
+    return last or (0, "0" * 64)
+
+
+@contextlib.contextmanager
+def batch():
+    """Let the appends of one long transaction (a bulk import) share one lock of the chain head.
+
+    Each append otherwise locks the head and reads the last hash again: two of its four queries. The
+    first append of a transaction holds the head's lock until the transaction ends anyway, so taking it
+    once up front changes nothing for other writers, and while it is held nobody else can extend the
+    chain, so the hash of the entry just written is the next one's previous hash. Before the transaction
+    goes on, the entries written in the batch are checked to form one unbroken chain; a break (an entry
+    rolled back without `forget`) raises instead of committing a forked trail.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.batch() needs an open transaction (transaction.atomic()) to hold the lock")
+    AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    start_id, start_hash = _last_entry()
+    state = ChainBatch(start_hash, start_id)
+    token = _batch.set(state)
+    try:
+        yield state
+        state.flush()
+    finally:
+        _batch.reset(token)
+    if not transaction.get_rollback():  # nothing of a transaction marked for rollback is kept
+        _check_batch(state)
+
+
+def _check_batch(state: ChainBatch) -> None:
+    expected = state.start_hash
+    for entry_id, prev_hash, entry_hash in (
+        AuditEntry.objects.filter(id__gt=state.start_id).order_by("id").values_list("id", "prev_hash", "hash")
+    ):
+        if prev_hash != expected:
+            raise RuntimeError(f"audit entry {entry_id} of a batch does not link to its predecessor")
+        expected = entry_hash
+
+
 def append_entry(action: str, instance: models.Model, changes: dict) -> AuditEntry:
-    """Append one entry to the chain; the caller's transaction makes it commit with the change itself."""
+    """Append one entry to the chain; the caller's transaction makes it commit with the change itself.
+
+    In a buffered batch the entry is returned before it is written (it has no id yet).
+    """
     actor = context.current()
     user = actor.user if getattr(actor.user, "pk", None) else None
     instansi_id, opd_id = (None, None)
     if hasattr(instance, "get_scope_ids"):
         instansi_id, opd_id = instance.get_scope_ids()
-    with transaction.atomic():
-        # The head row serialises writers: the previous hash is read and the new entry written while
-        # every other writer waits, so the chain has no forks even across processes and machines.
-        AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        prev_hash = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or ("0" * 64)
+    state = _batch.get()
+    with transaction.atomic() if state is None else contextlib.nullcontext():
+        if state is None:
+            # The head row serialises writers: the previous hash is read and the new entry written
+            # while every other writer waits, so the chain has no forks even across processes and
+            # machines.
+            AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            prev_hash = _last_entry()[1]
+        else:
+            prev_hash = state.last_hash if state.last_hash is not None else _last_entry()[1]
         entry = AuditEntry(
             timestamp=timezone.now(),
             actor=user,
@@ -114,7 +196,14 @@ def append_entry(action: str, instance: models.Model, changes: dict) -> AuditEnt
             prev_hash=prev_hash,
         )
         entry.hash = entry.compute_hash()
-        entry.save(force_insert=True)
+        if state is not None and state.buffered:
+            state.pending.append(entry)
+            if len(state.pending) >= state.FLUSH_EVERY:
+                state.flush()
+        else:
+            entry.save(force_insert=True)
+        if state is not None:
+            state.last_hash = entry.hash
     return entry
 
 

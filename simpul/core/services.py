@@ -31,13 +31,15 @@ def _scope_ids(instance: models.Model) -> tuple[int | None, int | None]:
     return instance.get_scope_ids() if hasattr(instance, "get_scope_ids") else (None, None)
 
 
-def create_object(user, instance: models.Model, *, save=None) -> models.Model:
+def create_object(user, instance: models.Model, *, save=None, savepoint: bool = True) -> models.Model:
     """Save a new record if `user` may add it where it would belong.
 
     `save` is an optional callable doing the actual save (e.g. a ModelForm's save with its m2m data).
+    `savepoint=False` is for callers that roll back the enclosing transaction (or their own savepoint)
+    whenever this raises, such as a bulk import: it saves two queries per record.
     """
     model = type(instance)
-    with _as_actor(user), transaction.atomic():
+    with _as_actor(user), transaction.atomic(savepoint=savepoint):
         if not permissions.can_add(user, model, *_scope_ids(instance)):
             raise PermissionDenied(_("You may not add this record here."))
         instance = save() if save else (instance.save() or instance)

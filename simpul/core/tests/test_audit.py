@@ -336,3 +336,66 @@ def test_history_shows_choice_labels_not_stored_values(world):
     ).latest("id")
     with translation.override("en"):
         assert entry.change_rows() == [("kind", "Service office (dinas)", "Agency (badan)")]
+
+
+# --- Batched appends (bulk imports) ---------------------------------------------------------------
+
+
+def _instansi(n: int) -> Instansi:
+    return Instansi.objects.create(kind="kabupaten", name=f"Kabupaten Batch {n}", slug=f"batch-{n}")
+
+
+class _Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("buffered", [False, True])
+def test_a_batch_extends_the_chain_with_one_entry_per_change(world, buffered):
+    from django.db import transaction
+
+    from simpul.core import audit
+
+    before = AuditEntry.objects.count()
+    with transaction.atomic(), audit.batch() as chain:
+        chain.buffered = buffered
+        made = [_instansi(n) for n in range(3)]
+        made[0].address = "Jalan Baru"
+        made[0].save()
+    new = list(AuditEntry.objects.order_by("id")[before:])
+    assert [(e.action, e.object_id) for e in new] == [
+        *[("create", str(i.pk)) for i in made],
+        ("update", str(made[0].pk)),
+    ]
+    assert verify_chain().ok
+
+
+def test_a_batch_refuses_to_commit_an_entry_linked_to_a_rolled_back_one(world):
+    from django.db import transaction
+
+    from simpul.core import audit
+
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError, match="does not link"), transaction.atomic(), audit.batch():
+        _instansi(1)
+        with pytest.raises(_Boom), transaction.atomic():
+            _instansi(2)  # its entry goes with the savepoint ...
+            raise _Boom
+        _instansi(3)  # ... and, without forget(), this one would link to it
+    assert AuditEntry.objects.count() == before
+    assert verify_chain().ok
+
+
+def test_forget_after_a_rolled_back_savepoint_keeps_the_chain_whole(world):
+    from django.db import transaction
+
+    from simpul.core import audit
+
+    with transaction.atomic(), audit.batch() as chain:
+        _instansi(1)
+        with pytest.raises(_Boom), transaction.atomic():
+            _instansi(2)
+            raise _Boom
+        chain.forget()
+        _instansi(3)
+    assert not Instansi.objects.filter(slug="batch-2").exists()
+    assert verify_chain().ok

@@ -4,7 +4,9 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -260,3 +262,74 @@ def test_each_distinct_lookup_value_is_queried_once_per_import(client, world):
     parent_lookups = [q["sql"] for q in queries if '"short_name" = ' in q["sql"] and "'A1'" in q["sql"]]
     assert len(parent_lookups) == 1, parent_lookups
     assert PerangkatDaerah.objects.filter(parent=world.a1, short_name__startswith="BAG").count() == 5
+
+
+def _failing_save(monkeypatch, name: str, error: Exception):
+    """The save of the record called `name` fails after writing it, as a permission re-check would."""
+    from simpul.core import importexport
+
+    original = importexport.services.create_object
+
+    def create_object(user, instance, **kwargs):
+        saved = original(user, instance, **kwargs)
+        if saved.name == name:
+            raise error
+        return saved
+
+    monkeypatch.setattr(importexport.services, "create_object", create_object)
+
+
+@pytest.mark.parametrize("error", [IntegrityError("duplicate key"), PermissionDenied("not here")])
+def test_a_failed_save_is_reported_with_the_errors_of_every_later_row(client, monkeypatch, error):
+    from simpul.core.audit import verify_chain
+
+    _failing_save(monkeypatch, "Dinas Baru Dua", error)
+    before = AuditEntry.objects.count()
+    rows = [
+        *GOOD,
+        ["inst-a", "Dinas Baru Tiga", "BARU3", "bukan-jenis"],
+        ["inst-a", "Dinas Baru Empat", "BARU4", "dinas"],
+    ]
+    response = post(client, csv_file(rows))
+    assert response.status_code == 400
+    assert errors(response) == [(3, "—"), (4, "Kind")]
+    assert not PerangkatDaerah.objects.filter(short_name__startswith="BARU").exists()
+    assert AuditEntry.objects.count() == before
+    assert verify_chain().ok
+
+
+def test_skipping_a_row_whose_save_failed_keeps_one_audit_entry_per_saved_record(client, monkeypatch, world):
+    from simpul.core.audit import verify_chain
+
+    _failing_save(monkeypatch, "Dinas Baru Dua", PermissionDenied("not here"))
+    before = AuditEntry.objects.count()
+    rows = [*GOOD, ["inst-a", "Dinas Baru Tiga", "BARU3", "dinas"]]
+    response = post(client, csv_file(rows), mode="partial")
+    assert response.status_code == 200
+    assert response.context["result"].skipped_rows == [3]
+    new = AuditEntry.objects.order_by("id")[before:]
+    assert [(e.action, e.object_repr) for e in new] == [("create", "BARU1"), ("create", "BARU3")]
+    assert verify_chain().ok
+
+
+def test_queries_per_row_stay_few_and_no_savepoint_per_row(client, world):
+    """Each row costs its INSERT and the form's uniqueness checks: no savepoint, no repeated lookup,
+    no foreign-key existence query, no audit chain lock; the audit entries are written in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def run(count: int, prefix: str) -> list[str]:
+        rows = [
+            [*HEADER, "parent"],
+            *[["inst-a", f"Bagian {prefix}{i}", f"{prefix}{i}", "bagian", "A1"] for i in range(count)],
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            assert post(client, csv_file(rows)).status_code == 302
+        return [q["sql"] for q in queries]
+
+    small, large = run(5, "S"), run(25, "L")
+    per_row = (len(large) - len(small)) / 20
+    savepoints = [sql for sql in large if sql.startswith("SAVEPOINT")]
+    assert per_row <= 3, per_row
+    assert len(savepoints) <= 3, savepoints
+    assert PerangkatDaerah.objects.filter(parent=world.a1, short_name__startswith="L").count() == 25
