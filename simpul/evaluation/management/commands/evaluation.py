@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from simpul.evaluation import loader, scoring
 from simpul.evaluation.frameworks import FrameworkError, read_framework_file
@@ -52,7 +54,10 @@ class Command(BaseCommand):
         row = Framework.objects.filter(code=framework).first()
         if row is None:
             known = ", ".join(Framework.objects.order_by("code").values_list("code", flat=True))
-            raise CommandError(f"Kerangka '{framework}' tidak dikenal. Yang tersedia: {known}.")
+            raise CommandError(
+                _("Unknown framework '%(framework)s'. Known frameworks: %(known)s.")
+                % {"framework": framework, "known": known or "-"}
+            )
         return row.spec
 
     def compute(self, framework, levels, missing_as_minimum, **options):
@@ -61,9 +66,9 @@ class Command(BaseCommand):
             text = sys.stdin.read() if levels == "-" else Path(levels).read_text(encoding="utf-8")
             raw = json.loads(text)
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"Berkas tingkat tidak terbaca sebagai JSON: {error}") from error
+            raise CommandError(_("The levels file is not readable JSON: %(error)s") % {"error": error}) from error
         if not isinstance(raw, dict):
-            raise CommandError('Berkas tingkat harus berupa objek JSON {"<nomor indikator>": tingkat, ...}.')
+            raise CommandError(_('The levels file must hold one JSON object {"<indicator number>": level, ...}.'))
         try:
             result = scoring.compute(spec, scoring.normalize_levels(spec, raw), missing_as_minimum=missing_as_minimum)
         except scoring.LevelsError as error:
@@ -77,13 +82,13 @@ class Command(BaseCommand):
                 framework, action = loader.load_framework_file(path)
             except FrameworkError as error:
                 failed = True
-                self.stderr.write(f"{path}: ditolak")
+                self.stderr.write(_("%(path)s: refused") % {"path": path})
                 for message in error.errors:
                     self.stderr.write(f"  - {message}")
                 continue
             self.stdout.write(f"{path}: {framework.code} ({action})")
         if failed:
-            raise CommandError("Sebagian berkas ditolak; berkas yang ditolak tidak mengubah apa pun.")
+            raise CommandError(_("Some files were refused; a refused file changes nothing."))
 
     def recompute(self, instansi=None, **options):
         from simpul.evaluation.services import recompute_period
@@ -96,4 +101,7 @@ class Command(BaseCommand):
             for period in periods:
                 recompute_period(period)
                 count += 1
-        self.stdout.write(f"{count} periode evaluasi dihitung ulang.")
+        self.stdout.write(
+            ngettext("%(count)s evaluation period recomputed.", "%(count)s evaluation periods recomputed.", count)
+            % {"count": count}
+        )
