@@ -6,6 +6,10 @@ app_name = "evaluation"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
+    *views.extra_urls(),
+    *views.FrameworkViews.urls(),
+    *views.PeriodViews.urls(),
+    *views.AssessmentViews.urls(),
     *urls_evidence.urlpatterns,
     *urls_analysis.urlpatterns,
     *urls_reports.urlpatterns,

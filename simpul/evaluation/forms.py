@@ -1,0 +1,235 @@
+"""Forms of the evaluation pages; they only collect input, the state changes happen in services.py."""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from simpul.core import permissions
+from simpul.core.forms import ScopedModelForm, bootstrapify
+from simpul.evaluation.models import (
+    EvaluationPeriod,
+    Framework,
+    IndicatorAssessment,
+    NationalStage,
+    PeriodStatus,
+)
+from simpul.organizations.models import Instansi, PerangkatDaerah
+
+# A framework file is a few hundred kilobytes; anything far larger is not one.
+MAX_FRAMEWORK_FILE_BYTES = 5 * 1024 * 1024
+
+
+class FrameworkChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Framework) -> str:
+        years = ", ".join(str(year) for year in obj.valid_for_years or ())
+        return f"{obj.title} ({years})" if years else obj.title
+
+
+def framework_for_year(year: int) -> Framework | None:
+    """The active framework meant for `year`, else the newest active one."""
+    active = list(Framework.objects.filter(is_active=True).order_by("-created_at"))
+    for framework in active:
+        if year in (framework.valid_for_years or ()):
+            return framework
+    return max(active, key=lambda f: max(f.valid_for_years or [0]), default=None)
+
+
+class PeriodForm(ScopedModelForm):
+    """A new period (instansi, year, framework, optional default PIC) or the dates/target of an existing one.
+
+    Instansi, year and framework are fixed once the period exists: its assessments were made from them.
+    """
+
+    default_pic = forms.ModelChoiceField(
+        queryset=PerangkatDaerah.objects.filter(is_active=True),
+        required=False,
+        label=_("Default PIC (OPD)"),
+        help_text=_("Every indicator starts with this OPD as PIC; reviewers can reassign them later."),
+    )
+
+    class Meta:
+        model = EvaluationPeriod
+        fields = ["instansi", "year", "framework", "self_assessment_due", "review_due", "target_index", "description"]
+        field_classes = {"framework": FrameworkChoiceField}
+        widgets = {
+            "self_assessment_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "review_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk:
+            for name in ("instansi", "year", "framework", "default_pic"):
+                del self.fields[name]
+            return
+        allowed = permissions.allowed_instansi_ids(user, "add", EvaluationPeriod) if user else set()
+        instansi = self.fields["instansi"]
+        instansi.queryset = Instansi.objects.all() if allowed is None else Instansi.objects.filter(pk__in=allowed)
+        self.fields["framework"].queryset = Framework.objects.filter(is_active=True)
+        if not self.is_bound:
+            year = self.initial.get("year")
+            try:
+                year = int(year)
+            except (TypeError, ValueError):
+                year = timezone.now().year
+            self.initial["year"] = year
+            if not self.initial.get("framework"):
+                preferred = framework_for_year(year)
+                self.initial["framework"] = preferred.pk if preferred else None
+            if not self.initial.get("instansi") and len(instansi.queryset) == 1:
+                self.initial["instansi"] = instansi.queryset[0].pk
+        pic = self.fields["default_pic"]
+        pic.queryset = pic.queryset.filter(instansi__in=instansi.queryset).select_related("instansi")
+
+    def clean(self):
+        cleaned = super().clean()
+        pic, instansi = cleaned.get("default_pic"), cleaned.get("instansi")
+        if pic is not None and instansi is not None and pic.instansi_id != instansi.pk:
+            self.add_error("default_pic", _("The PIC must be an OPD of the instansi being evaluated."))
+        return cleaned
+
+
+class PeriodStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Stage"), choices=PeriodStatus.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+
+class AssignPicForm(forms.Form):
+    """Several indicators of one period handed to one OPD (or back to none)."""
+
+    assessments = forms.ModelMultipleChoiceField(
+        queryset=IndicatorAssessment.objects.none(),
+        label=_("Indicators"),
+        error_messages={"required": _("Tick the indicators to assign first.")},
+    )
+    pic = forms.ModelChoiceField(
+        queryset=PerangkatDaerah.objects.none(),
+        required=False,
+        label=_("PIC (OPD)"),
+        empty_label=_("— no PIC —"),
+    )
+
+    def __init__(self, *args, period: EvaluationPeriod, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessments"].queryset = permissions.restrict(period.assessments.all(), user, "review")
+        self.fields["pic"].queryset = PerangkatDaerah.objects.filter(instansi=period.instansi_id, is_active=True)
+        bootstrapify(self)
+
+
+def level_choices(levels) -> list[tuple[str, str]]:
+    choices = []
+    for spec in levels:
+        label = f"{spec.level} – {spec.name}" if spec.name else str(spec.level)
+        choices.append((str(spec.level), label))
+    return choices
+
+
+class SelfAssessmentForm(forms.Form):
+    """The PIC's level and justification; a survey-scored indicator takes the survey value x instead."""
+
+    self_level = forms.ChoiceField(label=_("Level"), required=False, widget=forms.RadioSelect)
+    satisfaction_x = forms.DecimalField(
+        label=_("Satisfaction value x"),
+        required=False,
+        max_digits=4,
+        decimal_places=2,
+        min_value=-4,
+        max_value=4,
+        help_text=_("Mean perceived benefit minus mean perceived cost, from −4 to +4; the level follows from it."),
+    )
+    justification = forms.CharField(
+        label=_("Justification"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Why the indicator meets this level: what exists, since when, and where the evidence is."),
+    )
+
+    def __init__(self, *args, levels=(), satisfaction=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.satisfaction = satisfaction
+        if satisfaction is None:
+            del self.fields["satisfaction_x"]
+            self.fields["self_level"].choices = level_choices(levels)
+        else:
+            del self.fields["self_level"]
+        bootstrapify(self)
+        if "self_level" in self.fields:
+            self.fields["self_level"].widget.attrs["class"] = "form-check-input"
+
+    def level(self):
+        """The level to store: the chosen one, or the one the survey value x converts to."""
+        if self.satisfaction is None:
+            return self.cleaned_data.get("self_level") or None
+        x = self.cleaned_data.get("satisfaction_x")
+        return None if x is None else round(self.satisfaction.level_for(float(x)), 2)
+
+
+class ReviewForm(forms.Form):
+    final_level = forms.ChoiceField(
+        label=_("Final internal level"),
+        required=False,
+        help_text=_("Leave empty to accept the self-assessed level; a different level needs a note."),
+    )
+    review_note = forms.CharField(
+        label=_("Review note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when returning the indicator or changing its level."),
+    )
+
+    def __init__(self, *args, levels=(), fractional=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fractional:
+            self.fields["final_level"] = forms.DecimalField(
+                label=_("Final internal level"), required=False, max_digits=4, decimal_places=2
+            )
+        else:
+            self.fields["final_level"].choices = [("", _("— as self-assessed —")), *level_choices(levels)]
+        bootstrapify(self)
+
+
+class NationalResultForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=NationalStage.choices)
+    level = forms.DecimalField(label=_("Level"), max_digits=4, decimal_places=2)
+    assessed_on = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    notes = forms.CharField(label=_("Evaluator's notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+
+class FrameworkUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Framework file (JSON)"),
+        help_text=_("A framework file in the format of the shipped ones (see data/frameworks in the source)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FRAMEWORK_FILE_BYTES:
+            raise ValidationError(_("The file is larger than 5 MB; a framework file is much smaller."))
+        try:
+            document = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValidationError(_("The file is not readable JSON: %(error)s") % {"error": error}) from error
+        self.cleaned_data["document"] = document
+        return upload

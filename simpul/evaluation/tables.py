@@ -1,0 +1,82 @@
+import django_tables2 as tables
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
+
+from simpul.core.tables import BaseTable
+from simpul.evaluation import models
+
+
+def _level(value) -> str:
+    # Levels are stored with two decimals; 3.00 reads as 3, a survey-derived 3.25 stays.
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+class FrameworkTable(BaseTable):
+    title = tables.Column(linkify=True)
+    scale = tables.Column(empty_values=(), orderable=False, verbose_name=_("Scale"))
+    status = tables.Column(verbose_name=_("Verification"))
+
+    class Meta(BaseTable.Meta):
+        model = models.Framework
+        fields = ["title", "code", "source_regulation", "status", "scale", "valid_for_years", "is_active"]
+
+    default_columns = ("title", "code", "status", "scale", "valid_for_years", "is_active")
+
+    def render_scale(self, record):
+        return f"{record.scale_min}–{record.scale_max}"
+
+    def render_status(self, record):
+        return models.VerificationStatus(record.status).label if record.status in models.VerificationStatus else ""
+
+    def render_valid_for_years(self, value):
+        return ", ".join(str(year) for year in value or ())
+
+
+class PeriodTable(BaseTable):
+    year = tables.Column(linkify=True)
+    index = tables.Column(empty_values=(), orderable=False, verbose_name=_("Index (final internal)"))
+
+    class Meta(BaseTable.Meta):
+        model = models.EvaluationPeriod
+        fields = ["year", "instansi", "framework", "status", "index", "self_assessment_due", "review_due"]
+
+    default_columns = ("year", "instansi", "framework", "status", "index")
+
+    def render_index(self, record):
+        # The list's queryset prefetches the scores: no query per row.
+        for score in record.scores.all():
+            if score.basis == models.ScoreBasis.INTERNAL:
+                return f"{score.index} ({score.predicate})" if score.predicate else str(score.index)
+        return "—"
+
+
+class AssessmentTable(BaseTable):
+    item_key = tables.Column(verbose_name="#", linkify=lambda record: record.get_absolute_url())
+    indicator = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by="indicator__number")
+    status = tables.Column()
+
+    class Meta(BaseTable.Meta):
+        model = models.IndicatorAssessment
+        fields = ["item_key", "indicator", "period", "pic", "status", "self_level", "final_level", "national_level"]
+
+    default_columns = ("item_key", "indicator", "period", "pic", "status", "self_level", "final_level")
+
+    def render_indicator(self, record):
+        return record.indicator.name
+
+    def render_status(self, record):
+        return render_to_string(
+            "evaluation/_status_badge.html", {"status": record.status, "label": record.get_status_display()}
+        )
+
+    def render_self_level(self, value):
+        return _level(value)
+
+    def render_final_level(self, value):
+        return _level(value)
+
+    def render_national_level(self, value):
+        return _level(value)
+
+    def value_status(self, record):
+        return record.get_status_display()
