@@ -95,7 +95,8 @@ def pic_card(user) -> Card | None:
     else:
         text = _("Give each a level, a justification and evidence, then submit it for review.")
         if returned:
-            text = _("%(returned)d returned with a reviewer's note. ") % {"returned": returned} + text
+            first = _("%(returned)d returned with a reviewer's note: correct and resubmit them first.")
+            text = f"{first % {'returned': returned}} {text}"
         filters = {"pic": next(iter(opd_ids))} if len(opd_ids) == 1 else {}
         url = _period_url(rows[0].period_id, **filters)
     return Card(
