@@ -6,6 +6,7 @@ import json
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,17 @@ class PeriodForm(ScopedModelForm):
                 self.initial["framework"] = preferred.pk if preferred else None
             if not self.initial.get("instansi") and len(instansi.queryset) == 1:
                 self.initial["instansi"] = instansi.queryset[0].pk
+        # With htmx, changing the year re-offers the framework meant for it; without, the user picks one.
+        self.fields["year"].widget.attrs.update(
+            {
+                "hx-get": reverse("evaluation:evaluationperiod_add"),
+                "hx-trigger": "change",
+                "hx-include": "this",
+                "hx-select": "#id_framework",
+                "hx-target": "#id_framework",
+                "hx-swap": "outerHTML",
+            }
+        )
         pic = self.fields["default_pic"]
         pic.queryset = pic.queryset.filter(instansi__in=instansi.queryset).select_related("instansi")
 

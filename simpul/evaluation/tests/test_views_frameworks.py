@@ -116,3 +116,13 @@ def test_only_admins_upload(world, document, user):
     assert not Framework.objects.filter(code="spbe-uji-coba").exists()
     listed = client.get(reverse("evaluation:framework_list"))
     assert 'data-testid="extra-action"' not in listed.content.decode()
+
+
+@pytest.mark.parametrize(
+    "code", ["permenpanrb-5-2018", "permenpanrb-59-2020", "indeks-pemdi-2025", "permenpanrb-8-2026"]
+)
+def test_every_shipped_framework_page_lists_all_its_indicators(world, code):
+    framework = Framework.objects.get(code=code)
+    page = client_for(world.asn_a1).get(framework.get_absolute_url())
+    assert page.status_code == 200
+    assert page.content.decode().count('data-testid="indicator"') == len(framework.spec.indicators)

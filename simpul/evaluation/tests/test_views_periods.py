@@ -80,6 +80,9 @@ def test_evaluator_creates_a_period_with_one_assessment_per_indicator(world):
     form = form_page.context["form"]
     assert form.initial["framework"] == framework.pk
     assert list(form.fields["instansi"].queryset) == [world.inst_a]
+    older = client.get(reverse("evaluation:evaluationperiod_add"), {"year": 2019}, headers={"HX-Request": "true"})
+    assert older.context["form"].initial["framework"] == Framework.objects.get(code="permenpanrb-5-2018").pk
+    assert 'hx-select="#id_framework"' in form_page.content.decode()
 
     response = client.post(
         reverse("evaluation:evaluationperiod_add"),
@@ -243,3 +246,16 @@ def test_period_page_queries_do_not_grow_with_the_indicators(world, django_asser
     assert counts[0] == counts[1], counts
     with django_assert_max_num_queries(18):
         client.get(large.get_absolute_url())
+
+
+def test_indicator_assessed_in_parts_has_one_row_per_part(world):
+    period = make_period(world, code="permenpanrb-5-2018", year=2019)
+    page = client_for(world.evaluator_a).get(period.get_absolute_url())
+    keys = rows(page)
+    assert [key for key in keys if key.startswith("35")] == ["35-1", "35-2", "35-3"]
+    part = period.assessments.get(item_key="35-2")
+    detail = client_for(world.operator_a1).get(part.get_absolute_url())
+    assert detail.status_code == 200
+    # The 0–5 scale of 5/2018 offers level 0.
+    choices = [value for value, _label in detail.context["self_form"].fields["self_level"].choices]
+    assert choices == ["0", "1", "2", "3", "4", "5"]
