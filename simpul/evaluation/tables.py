@@ -42,6 +42,9 @@ class PeriodTable(BaseTable):
 
     default_columns = ("year", "instansi", "framework", "status", "index")
 
+    def render_year(self, value):
+        return str(value)  # not "2,024"
+
     def render_index(self, record):
         # The list's queryset prefetches the scores: no query per row.
         for score in record.scores.all():

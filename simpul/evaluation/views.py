@@ -436,7 +436,11 @@ def self_form_for(assessment, data=None) -> forms.SelfAssessmentForm:
 
 
 def review_form_for(assessment, data=None) -> forms.ReviewForm:
-    return forms.ReviewForm(data, levels=_levels(assessment), fractional=_satisfaction(assessment) is not None)
+    form = forms.ReviewForm(data, levels=_levels(assessment), fractional=_satisfaction(assessment) is not None)
+    if assessment.status != AssessmentStatus.SUBMITTED:
+        # An accepted indicator can only be returned: a final level to choose would mislead.
+        del form.fields["final_level"]
+    return form
 
 
 def assessment_history(assessment: IndicatorAssessment, result_ids: list[int]):

@@ -165,6 +165,8 @@ def test_returning_an_accepted_indicator_clears_its_final_level(scene):
     assert PeriodScore.objects.filter(period=scene.period, basis=ScoreBasis.INTERNAL).exists()
     page = client_for(scene.evaluator_a).get(item.get_absolute_url())
     assert page.context["can_review"] and not page.context["can_accept"]
+    assert "final_level" not in page.context["review_form"].fields
+    assert 'data-testid="accept"' not in page.content.decode()
     response = client_for(scene.evaluator_a).post(review_url(item), {"action": "return", "review_note": "Cek ulang"})
     assert response.status_code == 302
     assert refreshed(item).final_level is None
