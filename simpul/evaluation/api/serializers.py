@@ -1,0 +1,528 @@
+"""Serializers of the evaluation API.
+
+Framework details come from the framework document (`Framework.spec`), the same object the scoring
+and the UI read, so the API shows exactly the weights and level texts that are used to compute.
+Workflow inputs are plain serializers whose data is handed to `simpul.evaluation.services`.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from simpul.core import permissions
+from simpul.core.api.serializers import ScopedModelSerializer
+from simpul.evaluation.models import (
+    EvaluationPeriod,
+    Evidence,
+    Framework,
+    ImprovementAction,
+    IndicatorAssessment,
+    NationalStage,
+    NationalStageResult,
+    PeriodScore,
+    VerificationStatus,
+)
+from simpul.organizations.models import PerangkatDaerah, User
+
+
+def _level_field(**kwargs) -> serializers.DecimalField:
+    # Levels are numbers in JSON (3 or 3.25), not the strings DRF gives decimals by default.
+    return serializers.DecimalField(max_digits=4, decimal_places=2, coerce_to_string=False, **kwargs)
+
+
+# --- Frameworks (read from the framework document) -----------------------------------------------------
+
+
+class EvaluationLevelSerializer(serializers.Serializer):
+    level = serializers.IntegerField()
+    name = serializers.CharField()
+    criterion = serializers.CharField()
+    evidence = serializers.CharField()
+    unverified = serializers.BooleanField()
+
+
+class EvaluationDomainSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.FloatField()
+
+
+class EvaluationAspectSerializer(EvaluationDomainSerializer):
+    domain = serializers.CharField(allow_null=True)
+
+
+class EvaluationIndicatorSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    code = serializers.CharField()
+    aspect = serializers.CharField()
+    name = serializers.CharField()
+    weight = serializers.FloatField()
+    item_keys = serializers.ListField(child=serializers.CharField())
+    unverified = serializers.BooleanField()
+    status = serializers.CharField(help_text=gettext_lazy("Verification status of the indicator's text or weight."))
+    note = serializers.CharField()
+    explanation = serializers.CharField()
+    evidence_general = serializers.CharField()
+    levels = serializers.SerializerMethodField()
+
+    @extend_schema_field(EvaluationLevelSerializer(many=True))
+    def get_levels(self, indicator) -> list:
+        return EvaluationLevelSerializer(self.context["spec"].levels_for(indicator), many=True).data
+
+
+class EvaluationPredicateSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    min = serializers.FloatField(allow_null=True)
+    max = serializers.FloatField(allow_null=True)
+    min_inclusive = serializers.BooleanField()
+    max_inclusive = serializers.BooleanField()
+
+
+class FrameworkSerializer(ScopedModelSerializer):
+    status_label = serializers.SerializerMethodField()
+    unverified = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Framework
+        fields = [
+            "id",
+            "code",
+            "title",
+            "source_regulation",
+            "status",
+            "status_label",
+            "status_note",
+            "unverified",
+            "scale_min",
+            "scale_max",
+            "valid_for_years",
+            "is_active",
+            "sha256",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_status_label(self, framework) -> str:
+        return str(dict(VerificationStatus.choices).get(framework.status, framework.status))
+
+
+class FrameworkDetailSerializer(FrameworkSerializer):
+    """A framework with its domains, aspects, indicators (weights, level criteria) and predicates."""
+
+    decimals = serializers.SerializerMethodField()
+    formula = serializers.SerializerMethodField()
+    formula_status = serializers.SerializerMethodField()
+    predicates_status = serializers.SerializerMethodField()
+    domains = serializers.SerializerMethodField()
+    aspects = serializers.SerializerMethodField()
+    indicators = serializers.SerializerMethodField()
+    predicates = serializers.SerializerMethodField()
+
+    class Meta(FrameworkSerializer.Meta):
+        fields = [
+            *FrameworkSerializer.Meta.fields,
+            "decimals",
+            "formula",
+            "formula_status",
+            "predicates_status",
+            "domains",
+            "aspects",
+            "indicators",
+            "predicates",
+        ]
+        read_only_fields = fields
+
+    def get_decimals(self, framework) -> int:
+        return framework.spec.decimals
+
+    def get_formula(self, framework) -> str:
+        return framework.spec.formula
+
+    def get_formula_status(self, framework) -> str:
+        return framework.spec.formula_status
+
+    def get_predicates_status(self, framework) -> str:
+        return framework.spec.predicates_status
+
+    @extend_schema_field(EvaluationDomainSerializer(many=True))
+    def get_domains(self, framework) -> list:
+        return EvaluationDomainSerializer(framework.spec.domains, many=True).data
+
+    @extend_schema_field(EvaluationAspectSerializer(many=True))
+    def get_aspects(self, framework) -> list:
+        return EvaluationAspectSerializer(framework.spec.aspects, many=True).data
+
+    @extend_schema_field(EvaluationIndicatorSerializer(many=True))
+    def get_indicators(self, framework) -> list:
+        spec = framework.spec
+        return EvaluationIndicatorSerializer(spec.indicators, many=True, context={"spec": spec}).data
+
+    @extend_schema_field(EvaluationPredicateSerializer(many=True))
+    def get_predicates(self, framework) -> list:
+        return EvaluationPredicateSerializer(framework.spec.predicates, many=True).data
+
+
+class ComputeRequestSerializer(serializers.Serializer):
+    levels = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=gettext_lazy(
+            'Levels by indicator number, e.g. {"1": 3, "2": 4}; an indicator assessed in parts takes one level, '
+            'a list with one level per part, or the parts\' own keys ("35-1").'
+        ),
+    )
+    missing_as_minimum = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Count indicators without a level at the bottom of the scale instead of refusing."),
+    )
+
+
+class ComputeResultSerializer(serializers.Serializer):
+    """Exactly what `simpul evaluation compute` prints."""
+
+    framework = serializers.CharField()
+    index = serializers.FloatField()
+    predicate = serializers.CharField()
+    domains = serializers.DictField(child=serializers.FloatField())
+    aspects = serializers.DictField(child=serializers.FloatField())
+
+
+# --- Periods and scores --------------------------------------------------------------------------------
+
+
+class PeriodScoreSerializer(ScopedModelSerializer):
+    index = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, read_only=True)
+    complete = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = PeriodScore
+        fields = [
+            "id",
+            "period",
+            "basis",
+            "index",
+            "raw_index",
+            "predicate",
+            "domains",
+            "aspects",
+            "assessed",
+            "total",
+            "complete",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class PeriodScoreSummarySerializer(PeriodScoreSerializer):
+    class Meta(PeriodScoreSerializer.Meta):
+        fields = ["basis", "index", "predicate", "assessed", "total"]
+        read_only_fields = fields
+
+
+class EvaluationPeriodSerializer(ScopedModelSerializer):
+    framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.filter(is_active=True))
+    default_pic = serializers.PrimaryKeyRelatedField(
+        queryset=PerangkatDaerah.objects.all(),
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("On creation only: the OPD that becomes PIC of every indicator."),
+    )
+    target_index = serializers.DecimalField(
+        max_digits=4, decimal_places=2, coerce_to_string=False, required=False, allow_null=True
+    )
+    scores = PeriodScoreSummarySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EvaluationPeriod
+        fields = [
+            "id",
+            "url",
+            "instansi",
+            "year",
+            "framework",
+            "status",
+            "self_assessment_due",
+            "review_due",
+            "target_index",
+            "description",
+            "default_pic",
+            "scores",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        default_pic = attrs.pop("default_pic", None)
+        if self.instance is not None:
+            for name, message in (
+                ("instansi", _("An evaluation period cannot move to another instansi.")),
+                ("framework", _("The framework of a period cannot change once its indicators exist.")),
+            ):
+                if name in attrs and attrs[name] != getattr(self.instance, name):
+                    raise serializers.ValidationError({name: message})
+        attrs = super().validate(attrs)
+        if default_pic is not None:
+            if self.instance is not None:
+                raise serializers.ValidationError(
+                    {"default_pic": _("Assign PICs of an existing period per indicator.")}
+                )
+            if default_pic.instansi_id != attrs["instansi"].pk:
+                raise serializers.ValidationError(
+                    {"default_pic": _("The PIC must be an OPD of the instansi being evaluated.")}
+                )
+        self.default_pic = default_pic
+        return attrs
+
+
+# --- Assessments and the workflow ----------------------------------------------------------------------
+
+
+class IndicatorAssessmentSerializer(ScopedModelSerializer):
+    indicator = serializers.IntegerField(source="indicator.number", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    aspect = serializers.CharField(source="indicator.aspect.code", read_only=True)
+    self_level = _level_field(read_only=True)
+    final_level = _level_field(read_only=True)
+    national_level = _level_field(read_only=True)
+
+    class Meta:
+        model = IndicatorAssessment
+        fields = [
+            "id",
+            "url",
+            "period",
+            "indicator",
+            "indicator_name",
+            "aspect",
+            "item_key",
+            "subject",
+            "pic",
+            "pic_user",
+            "status",
+            "self_level",
+            "self_justification",
+            "self_assessed_by",
+            "submitted_at",
+            "final_level",
+            "review_note",
+            "reviewed_by",
+            "reviewed_at",
+            "national_level",
+            "effort",
+            "satisfaction_x",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ScopedInputSerializer(serializers.Serializer):
+    """An action's input whose record choices are limited to what the caller may view."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            for field in fields.values():
+                if getattr(field, "queryset", None) is not None:
+                    field.queryset = permissions.restrict(field.queryset, request.user, "view")
+        return fields
+
+
+class SelfAssessmentInputSerializer(serializers.Serializer):
+    level = _level_field(required=False, allow_null=True)
+    justification = serializers.CharField(required=False, allow_blank=True, default="")
+    submit = serializers.BooleanField(
+        default=False,
+        help_text=gettext_lazy("Hand the self-assessment to the reviewers (needs level and justification)."),
+    )
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("accept", gettext_lazy("accept")), ("return", gettext_lazy("return"))])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    final_level = _level_field(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("On acceptance: the final internal level, when it differs from the self-assessment."),
+    )
+
+
+class AssignInputSerializer(ScopedInputSerializer):
+    pic = serializers.PrimaryKeyRelatedField(queryset=PerangkatDaerah.objects.all(), allow_null=True)
+    pic_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+
+
+class NationalResultInputSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=NationalStage.choices)
+    level = _level_field()
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    recommendations = serializers.CharField(required=False, allow_blank=True, default="")
+    assessed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class NationalStageResultSerializer(ScopedModelSerializer):
+    level = _level_field(read_only=True)
+    item_key = serializers.CharField(source="assessment.item_key", read_only=True)
+    period = serializers.IntegerField(source="assessment.period_id", read_only=True)
+
+    class Meta:
+        model = NationalStageResult
+        fields = [
+            "id",
+            "assessment",
+            "period",
+            "item_key",
+            "stage",
+            "level",
+            "notes",
+            "recommendations",
+            "assessed_on",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Evidence and improvement actions ------------------------------------------------------------------
+
+
+class EvidenceSerializer(ScopedModelSerializer):
+    """Links to Simpul records and web addresses; files are uploaded on the indicator's page."""
+
+    url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    record_type = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy('For a Simpul record: its type as "app.model", e.g. "architecture.application".'),
+    )
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "assessment",
+            "kind",
+            "title",
+            "description",
+            "url",
+            "record_type",
+            "record_id",
+            "record_label",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "added_by",
+            "created_at",
+        ]
+        read_only_fields = ["record_label", "original_name", "content_type", "size", "sha256", "added_by", "created_at"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        record_type = instance.record_type
+        data["record_type"] = f"{record_type.app_label}.{record_type.model}" if record_type else ""
+        return data
+
+    def validate(self, attrs):
+        kind = attrs.get("kind")
+        if kind == Evidence.Kind.FILE:
+            raise serializers.ValidationError(
+                {
+                    "kind": _(
+                        "Upload files on the indicator's page in Simpul; through the API, add a link to a Simpul "
+                        "record or a web address."
+                    )
+                }
+            )
+        assessment = attrs.get("assessment")
+        if assessment is not None and assessment.period.is_closed:
+            raise serializers.ValidationError(
+                _("This evaluation period is closed; its assessments can no longer change.")
+            )
+        label = attrs.pop("record_type", "")
+        attrs["record_type"] = None
+        if kind == Evidence.Kind.RECORD:
+            attrs["record_type"], attrs["record_label"] = self._linked_record(label, attrs.get("record_id"))
+        else:
+            attrs["record_id"] = None
+        return super().validate(attrs)
+
+    def _linked_record(self, label: str, record_id):
+        app_label, _dot, model_name = (label or "").strip().lower().partition(".")
+        content_type = ContentType.objects.filter(app_label=app_label, model=model_name).first()
+        model = content_type.model_class() if content_type else None
+        # Only records that live in an instansi or OPD scope can be checked against the caller's rights.
+        if model is None or not hasattr(model, "scope_instansi_path"):
+            raise serializers.ValidationError(
+                {"record_type": _("Unknown record type '%(type)s'; write it as app.model.") % {"type": label}}
+            )
+        user = self.context["request"].user
+        record = permissions.restrict(model._default_manager.all(), user, "view").filter(pk=record_id).first()
+        if record is None:
+            raise serializers.ValidationError({"record_id": _("No such record that you may view.")})
+        return content_type, str(record)[:300]
+
+
+class ImprovementActionSerializer(ScopedModelSerializer):
+    item_key = serializers.CharField(
+        required=False, allow_blank=True, help_text=gettext_lazy("Empty means the whole indicator.")
+    )
+    indicator_number = serializers.IntegerField(source="indicator.number", read_only=True)
+
+    class Meta:
+        model = ImprovementAction
+        fields = [
+            "id",
+            "url",
+            "owner",
+            "period",
+            "indicator",
+            "indicator_number",
+            "item_key",
+            "from_level",
+            "to_level",
+            "title",
+            "due_date",
+            "status",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate(self, attrs):
+        instance = self.instance
+        period = attrs.get("period", instance.period if instance else None)
+        indicator = attrs.get("indicator", instance.indicator if instance else None)
+        owner = attrs.get("owner", instance.owner if instance else None)
+        if period is not None and indicator is not None:
+            if indicator.framework_id != period.framework_id:
+                raise serializers.ValidationError(
+                    {"indicator": _("The indicator is not part of this period's framework.")}
+                )
+            keys = indicator.spec.item_keys
+            item_key = attrs.get("item_key") or (instance.item_key if instance else "") or keys[0]
+            if item_key not in keys:
+                raise serializers.ValidationError(
+                    {"item_key": _("Choose one of: %(keys)s.") % {"keys": ", ".join(keys)}}
+                )
+            attrs["item_key"] = item_key
+            spec = period.framework.spec
+            low = attrs.get("from_level", instance.from_level if instance else None)
+            high = attrs.get("to_level", instance.to_level if instance else None)
+            if low is not None and high is not None and not (spec.scale_min <= low < high <= spec.scale_max):
+                raise serializers.ValidationError(
+                    {
+                        "to_level": _("Levels go up within the scale %(min)s to %(max)s.")
+                        % {"min": spec.scale_min, "max": spec.scale_max}
+                    }
+                )
+        if period is not None and owner is not None and owner.instansi_id != period.instansi_id:
+            raise serializers.ValidationError({"owner": _("The OPD must belong to the instansi being evaluated.")})
+        return super().validate(attrs)
