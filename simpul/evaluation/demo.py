@@ -9,8 +9,8 @@ just under the border, with improvement actions to cross it. The 2024 evaluation
 that every demo role has something to do. Levels follow the demo architecture where it says something
 (e.g. the DPMPTSP server room keeps the Pusat Data below level 3).
 
-Every write goes through `simpul.evaluation.services` (or the core services) acting as the demo user
-who would do it, so the audit trail tells the story. Idempotent: a period of the demo instansi and
+Every write goes through `simpul.evaluation.services` and `simpul.evaluation.evidence` (or the core
+services) acting as the demo user who would do it, so the audit trail tells the story. Idempotent: a period of the demo instansi and
 year that exists is left alone.
 """
 
@@ -18,16 +18,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
-
 from simpul.architecture.models import Element
 from simpul.core import context as actor
 from simpul.core import services as core_services
-from simpul.evaluation import services
+from simpul.evaluation import evidence, services
 from simpul.evaluation.models import (
     AssessmentStatus,
     EvaluationPeriod,
-    Evidence,
     Framework,
     ImprovementAction,
     IndicatorAssessment,
@@ -335,7 +332,6 @@ class _Demo:
         self.framework = framework
         self.opds = {opd.short_name: opd for opd in PerangkatDaerah.objects.filter(instansi=instansi)}
         self.users = {user.username: user for user in User.objects.filter(instansi=instansi)}
-        self.element_type = ContentType.objects.get_for_model(Element)
 
     def user(self, username: str):
         return self.users[username]
@@ -366,27 +362,16 @@ class _Demo:
     def add_evidence(self, assessment: IndicatorAssessment, items) -> None:
         pic = INDICATORS[assessment.indicator.number][0]
         user = self.user(OPERATORS.get(pic, FALLBACK_EVIDENCE))
-        for item in items:
-            if item[0] == "record":
-                element = Element.objects.filter(owner__instansi=self.instansi, name=item[1]).first()
-                if element is None:  # the architecture demo did not run
-                    continue
-                evidence = Evidence(
-                    assessment=assessment,
-                    kind=Evidence.Kind.RECORD,
-                    title=element.name,
-                    record_type=self.element_type,
-                    record_id=element.pk,
-                    record_label=element.name,
-                    added_by=user,
-                )
-            else:
-                evidence = Evidence(
-                    assessment=assessment, kind=Evidence.Kind.URL, url=item[1], title=item[2], added_by=user
-                )
-            evidence.full_clean()
-            with actor.acting(user, source="demo"):
-                core_services.create_object(user, evidence)
+        names = [item[1] for item in items if item[0] == "record"]
+        # Elements missing (the architecture demo did not run) are left out.
+        elements = list(Element.objects.filter(owner__instansi=self.instansi, name__in=names))
+        elements.sort(key=lambda element: names.index(element.name))
+        with actor.acting(user, source="demo"):
+            if elements:
+                evidence.add_records(user, assessment, elements)
+            for item in items:
+                if item[0] == "url":
+                    evidence.add_url(user, assessment, item[1], title=item[2])
 
     def self_assess(self, assessment, level, justification, submit: bool) -> None:
         user = self.entry_user(INDICATORS[assessment.indicator.number][0])
@@ -469,9 +454,9 @@ class _Demo:
             target_index="2.80",
             description="Evaluasi SPBE 2024: target predikat Baik pada evaluasi nasional.",
         )
-        for number, (state, level, justification, reviewer, note, evidence) in PROGRESS_2024.items():
+        for number, (state, level, justification, reviewer, note, items) in PROGRESS_2024.items():
             assessment = assessments[number]
-            self.add_evidence(assessment, evidence)
+            self.add_evidence(assessment, items)
             self.self_assess(assessment, level, justification, submit=state != AssessmentStatus.DRAFT)
             if state == AssessmentStatus.ACCEPTED:
                 self.review(assessment, reviewer, accept=True)
