@@ -254,3 +254,41 @@ def test_recompute_counts_missing_levels_at_the_floor(world):
     assert (score.index, score.assessed, score.total) == (Decimal("1.52"), 10, 47)
     assert score.domains["D1"] == 5.0
     assert not score.complete
+
+
+def _scores(period) -> dict:
+    return {
+        s.basis: (s.index, s.raw_index, s.predicate, s.domains, s.aspects, s.assessed, s.total)
+        for s in PeriodScore.objects.filter(period=period)
+    }
+
+
+def test_batch_recompute_stores_what_recompute_period_stores(world):
+    """The CLI's batch path and the per-period service give the same rows, parts and fractions included."""
+    from simpul.evaluation.batch import recompute_periods
+
+    frameworks = ["permenpanrb-59-2020", "permenpanrb-5-2018", "indeks-pemdi-2025"]
+    periods = [
+        services.create_period(
+            world.admin_a,
+            EvaluationPeriod(instansi=world.inst_a, year=2020 + n, framework=Framework.objects.get(code=code)),
+        )
+        for n, code in enumerate(frameworks)
+    ]
+    for period in periods:
+        spec = period.framework.spec
+        for n, row in enumerate(IndicatorAssessment.objects.filter(period=period).order_by("item_key")):
+            row.self_level = Decimal(spec.scale_min + n % (spec.scale_max - spec.scale_min + 1))
+            row.final_level = None if n % 3 == 0 else Decimal(spec.scale_max - n % 2)
+            if row.item_key == "33" and spec.satisfaction:
+                row.self_level = Decimal("3.75")
+            row.save()
+    expected = {}
+    for period in periods:
+        services.recompute_period(period)
+        expected[period.pk] = _scores(period)
+    assert all(set(scores) == {"self", "internal"} for scores in expected.values())
+    PeriodScore.objects.update(index=Decimal(0), raw_index=0.0, predicate="stale")
+    assert recompute_periods(EvaluationPeriod.objects.filter(pk__in=[p.pk for p in periods])) == 3
+    assert {period.pk: _scores(period) for period in periods} == expected
+    assert PeriodScore.objects.filter(predicate="stale").count() == 0

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from simpul.evaluation import loader, scoring
+from simpul.evaluation.batch import recompute_periods
 from simpul.evaluation.frameworks import FrameworkError, read_framework_file
 from simpul.evaluation.models import EvaluationPeriod, Framework
 
@@ -91,16 +91,11 @@ class Command(BaseCommand):
             raise CommandError(_("Some files were refused; a refused file changes nothing."))
 
     def recompute(self, instansi=None, **options):
-        from simpul.evaluation.services import recompute_period
-
-        periods = EvaluationPeriod.objects.select_related("framework")
+        periods = EvaluationPeriod.objects.all()
         if instansi:
             periods = periods.filter(instansi__slug=instansi)
-        count = 0
-        with transaction.atomic():
-            for period in periods:
-                recompute_period(period)
-                count += 1
+        # One read of all levels and one bulk write, instead of five queries per period.
+        count = recompute_periods(periods)
         self.stdout.write(
             ngettext("%(count)s evaluation period recomputed.", "%(count)s evaluation periods recomputed.", count)
             % {"count": count}
