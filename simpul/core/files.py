@@ -22,6 +22,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 CHUNK_SIZE = 64 * 1024
@@ -183,14 +184,8 @@ def describe_allowed(keys=None) -> str:
 
 
 def human_size(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}".replace(".", ",")
-        value /= 1024
-    return ""
+    """A size as people read it, in the active language (e.g. "20,0 MB" in Indonesian)."""
+    return "" if size is None else filesizeformat(size)
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f/\\\"<>|:*?]+")

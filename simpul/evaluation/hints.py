@@ -56,6 +56,8 @@ class Hint:
     notice: str = ""
     records: list = field(default_factory=list)
     record_keys: list[str] = field(default_factory=list)
+    # Keys of proposed records not yet linked to the assessment (set by the page that shows the hint).
+    pending: list[str] = field(default_factory=list)
 
     @property
     def proposals(self) -> list[tuple[str, object]]:

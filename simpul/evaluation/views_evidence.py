@@ -216,11 +216,15 @@ class HintsView(AssessmentMixin, View):
         return self.render_hints(self.get_assessment(pk))
 
     def render_hints(self, assessment, status=200, error=""):
+        linked = evidence.linked_record_keys(assessment)
+        found = hints.hints_for(self.request.user, assessment)
+        for hint in found:
+            hint.pending = [key for key in hint.record_keys if key not in linked]
         context = {
             "assessment": assessment,
-            "hints": hints.hints_for(self.request.user, assessment),
+            "hints": found,
             "may_add": evidence.may_add_evidence(self.request.user, assessment),
-            "linked": evidence.linked_record_keys(assessment),
+            "linked": linked,
             "error": error,
         }
         template = "evaluation/evidence_hints.html" if self.request.htmx else "evaluation/evidence_hints_page.html"
