@@ -7,7 +7,7 @@ Workflow inputs are plain serializers whose data is handed to `simpul.evaluation
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from simpul.core import permissions
 from simpul.core.api.serializers import ScopedModelSerializer
+from simpul.evaluation import evidence
 from simpul.evaluation.models import (
     EvaluationPeriod,
     Evidence,
@@ -393,14 +394,29 @@ class NationalStageResultSerializer(ScopedModelSerializer):
 
 
 class EvidenceSerializer(ScopedModelSerializer):
-    """Links to Simpul records and web addresses; files are uploaded on the indicator's page."""
+    """Evidence of an item. Adding goes through `simpul.evaluation.evidence` (add_file, add_url,
+    add_records) like the web page: a file is sent as multipart/form-data, a link as JSON."""
 
-    url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    url = serializers.URLField(
+        max_length=500, required=False, allow_blank=True, help_text=gettext_lazy("For kind url: the web address.")
+    )
+    file = serializers.FileField(
+        write_only=True, required=False, help_text=gettext_lazy("For kind file (multipart/form-data): the file.")
+    )
     record_type = serializers.CharField(
         required=False,
         allow_blank=True,
-        help_text=gettext_lazy('For a Simpul record: its type as "app.model", e.g. "architecture.application".'),
+        help_text=gettext_lazy(
+            'For kind record: the kind of Simpul record, e.g. "architecture.element" or "architecture.application".'
+        ),
     )
+    title = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=gettext_lazy("Empty: the file name or address; a linked record is titled by its name."),
+    )
+    download_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
@@ -410,6 +426,7 @@ class EvidenceSerializer(ScopedModelSerializer):
             "kind",
             "title",
             "description",
+            "file",
             "url",
             "record_type",
             "record_id",
@@ -418,6 +435,7 @@ class EvidenceSerializer(ScopedModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "download_url",
             "added_by",
             "created_at",
         ]
@@ -429,44 +447,40 @@ class EvidenceSerializer(ScopedModelSerializer):
         data["record_type"] = f"{record_type.app_label}.{record_type.model}" if record_type else ""
         return data
 
+    def get_download_url(self, evidence) -> str:
+        if evidence.kind != Evidence.Kind.FILE:
+            return ""
+        path = reverse("evaluation:evidence_download", args=[evidence.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
     def validate(self, attrs):
-        kind = attrs.get("kind")
-        if kind == Evidence.Kind.FILE:
+        # Only the shape of the request here: the evidence functions check the file, the period, the
+        # permission and the model rules, with the same messages as the web page.
+        kind = attrs["kind"]
+        required = {Evidence.Kind.FILE: "file", Evidence.Kind.URL: "url", Evidence.Kind.RECORD: "record_id"}[kind]
+        if not attrs.get(required):
+            raise serializers.ValidationError({required: _("This field is required.")})
+        if kind == Evidence.Kind.RECORD:
+            self.record = self._linked_record(attrs["assessment"], attrs.get("record_type", ""), attrs["record_id"])
+        return attrs
+
+    def _linked_record(self, assessment, type_key: str, record_id: int):
+        entry = evidence.linkable_type((type_key or "").strip().lower())
+        if entry is None:
+            known = ", ".join(sorted(evidence.linkable_types()))
             raise serializers.ValidationError(
                 {
-                    "kind": _(
-                        "Upload files on the indicator's page in Simpul; through the API, add a link to a Simpul "
-                        "record or a web address."
-                    )
+                    "record_type": _("Records of this kind cannot be linked as evidence.")
+                    + " "
+                    + _("Known kinds: %(kinds)s.") % {"kinds": known}
                 }
             )
-        assessment = attrs.get("assessment")
-        if assessment is not None and assessment.period.is_closed:
-            raise serializers.ValidationError(
-                _("This evaluation period is closed; its assessments can no longer change.")
-            )
-        label = attrs.pop("record_type", "")
-        attrs["record_type"] = None
-        if kind == Evidence.Kind.RECORD:
-            attrs["record_type"], attrs["record_label"] = self._linked_record(label, attrs.get("record_id"))
-        else:
-            attrs["record_id"] = None
-        return super().validate(attrs)
-
-    def _linked_record(self, label: str, record_id):
-        app_label, _dot, model_name = (label or "").strip().lower().partition(".")
-        content_type = ContentType.objects.filter(app_label=app_label, model=model_name).first()
-        model = content_type.model_class() if content_type else None
-        # Only records that live in an instansi or OPD scope can be checked against the caller's rights.
-        if model is None or not hasattr(model, "scope_instansi_path"):
-            raise serializers.ValidationError(
-                {"record_type": _("Unknown record type '%(type)s'; write it as app.model.") % {"type": label}}
-            )
         user = self.context["request"].user
-        record = permissions.restrict(model._default_manager.all(), user, "view").filter(pk=record_id).first()
+        record = entry.queryset(user, assessment.period.instansi_id).filter(pk=record_id).first()
         if record is None:
-            raise serializers.ValidationError({"record_id": _("No such record that you may view.")})
-        return content_type, str(record)[:300]
+            raise serializers.ValidationError({"record_id": _("This record does not exist or you may not see it.")})
+        return record
 
 
 class ImprovementActionSerializer(ScopedModelSerializer):

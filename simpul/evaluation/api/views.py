@@ -24,8 +24,7 @@ from rest_framework.settings import api_settings
 from simpul.core import permissions
 from simpul.core.api.permissions import ScopedModelPermission
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
-from simpul.core.services import create_object
-from simpul.evaluation import scoring, services
+from simpul.evaluation import evidence, scoring, services
 from simpul.evaluation.api import filters, serializers
 from simpul.evaluation.models import (
     EvaluationPeriod,
@@ -272,7 +271,8 @@ class NationalStageResultViewSet(ReadOnlyScopedModelViewSet):
 
 
 class EvidenceViewSet(ScopedModelViewSet):
-    """Evidence of the items: list, add a link (Simpul record or web address), delete."""
+    """Evidence of the items: list, add (a file as multipart/form-data, a Simpul record or a web
+    address as JSON) and remove, through the same functions as the evidence page."""
 
     queryset = Evidence.objects.select_related("record_type", "assessment__period")
     serializer_class = serializers.EvidenceSerializer
@@ -281,9 +281,25 @@ class EvidenceViewSet(ScopedModelViewSet):
     routed_actions = ("list", "retrieve", "create", "destroy")
 
     def perform_create(self, serializer):
-        instance = Evidence(**serializer.validated_data)
+        data, user = serializer.validated_data, self.request.user
+        assessment, title, description = data["assessment"], data.get("title", ""), data.get("description", "")
         with service_errors():
-            create_object(self.request.user, instance, save=lambda: serializer.save(added_by=self.request.user))
+            if data["kind"] == Evidence.Kind.FILE:
+                created = evidence.add_file(user, assessment, data["file"], title, description)
+            elif data["kind"] == Evidence.Kind.URL:
+                created = evidence.add_url(user, assessment, data["url"], title, description)
+            else:
+                added = evidence.add_records(user, assessment, [serializer.record], description)
+                if not added:
+                    raise drf_serializers.ValidationError(
+                        {"record_id": _("This record is already evidence of this indicator.")}
+                    )
+                created = added[0]
+        serializer.instance = created
+
+    def perform_destroy(self, instance):
+        with service_errors():
+            evidence.remove(self.request.user, instance)
 
 
 class ImprovementActionViewSet(ScopedModelViewSet):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from simpul.architecture.tests.factories import ApplicationFactory
 from simpul.core.models import AuditEntry
 from simpul.evaluation import scoring, services
 from simpul.evaluation.models import (
@@ -316,6 +319,7 @@ def test_compute_of_an_unknown_framework_is_404(world):
 
 def test_evidence_links_by_the_pic(world, period):
     own, other = item(period, "1"), item(period, "30")
+    application = ApplicationFactory(owner=world.a1, name="SIMPEG")
     client = api(world.operator_a1)
     url = client.post(
         f"{BASE}/evidence/",
@@ -325,27 +329,21 @@ def test_evidence_links_by_the_pic(world, period):
     assert url.status_code == 201, url.content
     assert Evidence.objects.get(pk=url.json()["id"]).added_by == world.operator_a1
 
-    record = client.post(
-        f"{BASE}/evidence/",
-        {
-            "assessment": own.pk,
-            "kind": "record",
-            "title": "OPD pengelola",
-            "record_type": "organizations.perangkatdaerah",
-            "record_id": world.a1.pk,
-        },
-        format="json",
-    )
+    link = {"assessment": own.pk, "kind": "record", "record_type": "architecture.application"}
+    record = client.post(f"{BASE}/evidence/", {**link, "record_id": application.pk}, format="json")
     assert record.status_code == 201, record.content
-    assert record.json()["record_label"] == str(world.a1)
-    assert record.json()["record_type"] == "organizations.perangkatdaerah"
+    assert record.json()["record_label"] == "SIMPEG" and record.json()["title"] == "SIMPEG"
+    assert record.json()["record_type"] == "architecture.element"
+    twice = client.post(f"{BASE}/evidence/", {**link, "record_id": application.pk}, format="json")
+    assert twice.status_code == 400 and "record_id" in twice.json()
 
-    foreign = {**record.json(), "record_id": world.b1.pk}
-    assert client.post(f"{BASE}/evidence/", foreign, format="json").status_code == 400
-    unknown = {**record.json(), "record_type": "nothing.here"}
-    assert client.post(f"{BASE}/evidence/", unknown, format="json").status_code == 400
-    file = client.post(f"{BASE}/evidence/", {"assessment": own.pk, "kind": "file", "title": "SK"}, format="json")
-    assert file.status_code == 400 and "kind" in file.json()
+    foreign = ApplicationFactory(owner=world.b1)
+    refused = client.post(f"{BASE}/evidence/", {**link, "record_id": foreign.pk}, format="json")
+    assert refused.status_code == 400 and "record_id" in refused.json()
+    unknown = {**link, "record_type": "organizations.perangkatdaerah", "record_id": world.a1.pk}
+    assert "record_type" in client.post(f"{BASE}/evidence/", unknown, format="json").json()
+    no_file = client.post(f"{BASE}/evidence/", {"assessment": own.pk, "kind": "file", "title": "SK"}, format="json")
+    assert no_file.status_code == 400 and "file" in no_file.json()
     not_mine = client.post(
         f"{BASE}/evidence/", {"assessment": other.pk, "kind": "url", "title": "x", "url": "https://a.id"}, format="json"
     )
@@ -357,6 +355,42 @@ def test_evidence_links_by_the_pic(world, period):
     assert client.delete(f"{BASE}/evidence/{url.json()['id']}/").status_code == 204
     assert Evidence.objects.filter(assessment=own).count() == 1
     assert client.patch(f"{BASE}/evidence/{record.json()['id']}/", {"title": "x"}).status_code == 405
+
+
+def test_evidence_file_upload_is_checked_like_the_web_page(world, period, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    own = item(period, "1")
+    client = api(world.operator_a1)
+    content = b"%PDF-1.4\n% SK Tim Koordinasi SPBE\n%%EOF\n"
+    upload = SimpleUploadedFile("sk-tim.pdf", content, content_type="application/pdf")
+    created = client.post(
+        f"{BASE}/evidence/", {"assessment": own.pk, "kind": "file", "file": upload}, format="multipart"
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["original_name"] == "sk-tim.pdf" and body["title"] == "sk-tim.pdf"
+    assert body["sha256"] == hashlib.sha256(content).hexdigest() and body["size"] == len(content)
+    assert body["download_url"].endswith(f"/evidence/{body['id']}/download/")
+
+    fake = SimpleUploadedFile("virus.pdf", b"MZ not a pdf", content_type="application/pdf")
+    refused = client.post(f"{BASE}/evidence/", {"assessment": own.pk, "kind": "file", "file": fake}, format="multipart")
+    assert refused.status_code == 400
+    assert Evidence.objects.filter(assessment=own).count() == 1
+
+
+def test_evidence_of_a_closed_period_cannot_change(world, period):
+    own = item(period, "1")
+    client = api(world.operator_a1)
+    added = client.post(
+        f"{BASE}/evidence/", {"assessment": own.pk, "kind": "url", "url": "https://akab.go.id"}, format="json"
+    )
+    services.set_period_status(world.admin_a, period, "closed")
+    again = client.post(
+        f"{BASE}/evidence/", {"assessment": own.pk, "kind": "url", "url": "https://akab.go.id/2"}, format="json"
+    )
+    assert again.status_code == 400
+    assert client.delete(f"{BASE}/evidence/{added.json()['id']}/").status_code == 400
+    assert Evidence.objects.filter(assessment=own).count() == 1
 
 
 def test_improvement_actions(world, period):
