@@ -101,10 +101,16 @@ class AssessmentMixin(LoginRequiredMixin):
             return redirect(target)
         return redirect("evaluation:evidence", pk=assessment.pk)
 
-    def render_panel(self, assessment: IndicatorAssessment, forms: dict | None = None, status: int = 200):
+    def render_panel(
+        self, assessment: IndicatorAssessment, forms: dict | None = None, status: int = 200, changed: bool = False
+    ):
         context = panel_context(self.request, assessment, forms)
         if self.request.htmx:
-            return render(self.request, "evaluation/evidence_panel.html", context)
+            response = render(self.request, "evaluation/evidence_panel.html", context)
+            if changed:
+                # The hints panel on the same page listens for this to mark records already linked.
+                response["HX-Trigger"] = "evidence-updated"
+            return response
         context["back_url"] = assessment_url(assessment)
         return render(self.request, "evaluation/evidence_page.html", context, status=status)
 
@@ -153,7 +159,7 @@ class EvidenceAddView(AssessmentMixin, View):
                 % {"count": len(created)},
             )
             return self.back(assessment)
-        return self.render_panel(assessment)
+        return self.render_panel(assessment, changed=True)
 
     def refuse(self, assessment, forms):
         # htmx swaps only 2xx answers; a full page says "bad request" to other clients.
@@ -176,7 +182,7 @@ class EvidenceDeleteView(AssessmentMixin, View):
             messages.error(request, " ".join(error.messages))
             return self.back(assessment)
         if request.htmx:
-            return self.render_panel(assessment)
+            return self.render_panel(assessment, changed=True)
         messages.success(request, _("The evidence “%(title)s” was removed.") % {"title": item.title})
         return self.back(assessment)
 

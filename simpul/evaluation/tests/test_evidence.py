@@ -243,6 +243,8 @@ def test_linking_a_record_shows_its_current_label_and_link(records):
     key = evidence.record_key(records.shared_app)
     response = client.post(add_url(records.item, "record"), {"record": key}, headers={"hx-request": "true"})
     assert response.status_code == 200
+    assert 'data-testid="evidence-panel"' in response.content.decode()
+    assert response["HX-Trigger"] == "evidence-updated"
     item = Evidence.objects.get()
     assert (item.kind, item.record_id, item.record_label) == ("record", records.shared_app.pk, "SIMDA Keuangan")
     records.shared_app.name = "SIMDA Keuangan v2"
