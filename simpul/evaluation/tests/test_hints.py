@@ -221,3 +221,22 @@ def test_mapping_file_refers_to_real_indicators_levels_and_providers():
                 assert entry["level"] in {level.level for level in spec.levels_for(indicator)}
     # The required examples of the issue are mapped.
     assert {"5", "11", "15", "4", "16", "17", "18", "42", "43"} <= set(mapping["permenpanrb-59-2020"])
+
+
+def test_matching_indicators_of_other_frameworks_get_the_same_hint(scene):
+    five = services.create_period(
+        scene.admin_a,
+        EvaluationPeriod(instansi=scene.inst_a, year=2018, framework=Framework.objects.get(code="permenpanrb-5-2018")),
+    )
+    (hint,) = hints.hints_for(scene.admin_a, five.assessments.get(item_key="22"))
+    assert facts(hint)["In Regional data centre (Pusat Data)"] == "3 (75%)"
+    assert "Prosedur operasi baku pusat data diterapkan konsisten" in hint.suggestion  # 5/2018 #22, level 3
+    scene.sigis.hosting = "pdn"
+    scene.sigis.save()
+    pemdi = services.create_period(
+        scene.admin_a,
+        EvaluationPeriod(instansi=scene.inst_a, year=2025, framework=Framework.objects.get(code="indeks-pemdi-2025")),
+    )
+    (hint,) = hints.hints_for(scene.admin_a, pemdi.assessments.get(item_key="11"))
+    assert facts(hint)["In National data centre (PDN)"] == "1 (25%)"
+    assert "Dijalankan menyeluruh sesuai pedoman dan program." in hint.suggestion  # the ladder's level 3
