@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.core import permissions, services
+from simpul.core import audit, permissions, services
 from simpul.evaluation import scoring
 from simpul.evaluation.models import (
     NATIONAL_STAGE_ORDER,
@@ -24,6 +24,7 @@ from simpul.evaluation.models import (
     EvaluationPeriod,
     Indicator,
     IndicatorAssessment,
+    NationalStage,
     NationalStageResult,
     PeriodScore,
     PeriodStatus,
@@ -40,15 +41,13 @@ def create_period(user, period: EvaluationPeriod, default_pic=None) -> Evaluatio
         period = services.create_object(user, period)
         spec = period.framework.spec
         indicators = {row.number: row for row in Indicator.objects.filter(framework=period.framework)}
-        IndicatorAssessment.objects.bulk_create(
-            [
-                IndicatorAssessment(
-                    period=period, indicator=indicators[indicator.number], item_key=key, pic=default_pic
-                )
-                for indicator in spec.indicators
-                for key in indicator.item_keys
-            ]
-        )
+        # One save per assessment, so that each has its "created" entry in the audit trail.
+        with audit.batch():
+            for indicator in spec.indicators:
+                for key in indicator.item_keys:
+                    IndicatorAssessment(
+                        period=period, indicator=indicators[indicator.number], item_key=key, pic=default_pic
+                    ).save()
         recompute_period(period)
     return period
 
@@ -86,8 +85,14 @@ def may_review(user, assessment: IndicatorAssessment) -> bool:
     return not assessment.period.is_closed and permissions.can(user, "review", assessment)
 
 
-def save_self_assessment(user, assessment: IndicatorAssessment, level, justification: str, submit: bool = False):
-    """Write the PIC's level and justification; with `submit`, hand it to the reviewers."""
+def save_self_assessment(
+    user, assessment: IndicatorAssessment, level, justification: str, submit: bool = False, satisfaction_x=None
+):
+    """Write the PIC's level and justification; with `submit`, hand it to the reviewers.
+
+    For the survey-scored indicator the PIC may give the survey value x instead: the level is then
+    the framework's conversion of x, so the two can never disagree.
+    """
     with transaction.atomic():
         assessment = (
             IndicatorAssessment.objects.select_for_update().select_related("period__framework").get(pk=assessment.pk)
@@ -98,6 +103,24 @@ def save_self_assessment(user, assessment: IndicatorAssessment, level, justifica
                 _("This indicator is %(status)s; it can be edited again only after a reviewer returns it.")
                 % {"status": assessment.get_status_display()}
             )
+        spec = assessment.period.framework.spec
+        is_survey_item = spec.satisfaction is not None and spec.satisfaction.indicator == assessment.indicator.number
+        if satisfaction_x not in (None, ""):
+            if not is_survey_item:
+                raise ValidationError({"satisfaction_x": _("This indicator is not scored from a survey.")})
+            try:
+                x = Decimal(str(satisfaction_x))
+            except (ArithmeticError, ValueError) as error:
+                raise ValidationError({"satisfaction_x": _("Enter the survey value x as a number.")}) from error
+            if not spec.satisfaction.x_min <= x <= spec.satisfaction.x_max:
+                raise ValidationError(
+                    {
+                        "satisfaction_x": _("The survey value x lies from %(min)s to %(max)s.")
+                        % {"min": spec.satisfaction.x_min, "max": spec.satisfaction.x_max}
+                    }
+                )
+            assessment.satisfaction_x = x
+            level = round(Decimal(str(spec.satisfaction.level_for(float(x)))), 2)
         assessment.self_level = None if level in (None, "") else _check_level(assessment, level, "self_level")
         assessment.self_justification = (justification or "").strip()
         assessment.self_assessed_by = user
@@ -154,6 +177,11 @@ def record_national_result(user, assessment: IndicatorAssessment, stage: str, le
     """Record (or correct) the level given at one national stage; the latest stage sets the national level."""
     with transaction.atomic():
         assessment = IndicatorAssessment.objects.select_related("period__framework").get(pk=assessment.pk)
+        if not permissions.can(user, "view", assessment):
+            raise PermissionDenied(_("You may not record results for this indicator."))
+        _ensure_open(assessment)
+        if stage not in NationalStage.values:
+            raise ValidationError({"stage": _("Unknown stage.")})
         value = _check_level(assessment, level, "level")
         result = NationalStageResult.objects.filter(assessment=assessment, stage=stage).first()
         if result is None:

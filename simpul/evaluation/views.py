@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from simpul.core import permissions
-from simpul.core import services as core_services
 from simpul.core.models import AuditEntry
 from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectEditView, ObjectListView, object_history
 from simpul.evaluation import filters, forms, loader, services, tables
@@ -565,15 +564,14 @@ class SelfAssessmentView(AssessmentActionView):
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    x = form.cleaned_data.get("satisfaction_x")
-                    if form.satisfaction is not None and x != assessment.satisfaction_x:
-                        # The survey value is kept beside the level it gives, so a reviewer can check it.
-                        assessment.satisfaction_x = x
-                        core_services.update_object(user, assessment)
-                    assessment = services.save_self_assessment(
-                        user, assessment, form.level(), form.cleaned_data["justification"], submit=submit
-                    )
+                assessment = services.save_self_assessment(
+                    user,
+                    assessment,
+                    form.level(),
+                    form.cleaned_data["justification"],
+                    submit=submit,
+                    satisfaction_x=form.cleaned_data.get("satisfaction_x") if form.satisfaction else None,
+                )
             except ValidationError as error:
                 _add_errors(form, error)
                 assessment = _assessment_for(user, pk)

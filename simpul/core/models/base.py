@@ -21,8 +21,10 @@ class ScopedModelMixin:
 
     def get_scope_ids(self) -> tuple[int | None, int | None]:
         """Return (instansi id, OPD id) of this record, for audit entries and permission checks."""
-        return _resolve_path(self, self.scope_instansi_path), (
-            _resolve_path(self, self.scope_opd_path) if self.scope_opd_path else None
+        # National data (no instansi path) belongs to no instansi.
+        return (
+            _resolve_path(self, self.scope_instansi_path) if self.scope_instansi_path else None,
+            _resolve_path(self, self.scope_opd_path) if self.scope_opd_path else None,
         )
 
     def get_absolute_url(self) -> str:
