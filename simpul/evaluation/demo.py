@@ -21,7 +21,7 @@ import datetime
 from simpul.architecture.models import Element
 from simpul.core import context as actor
 from simpul.core import services as core_services
-from simpul.evaluation import evidence, services
+from simpul.evaluation import evidence, loader, services
 from simpul.evaluation.models import (
     AssessmentStatus,
     EvaluationPeriod,
@@ -318,7 +318,9 @@ def load(context) -> None:
     instansi = context.instansi
     framework = Framework.objects.filter(code=FRAMEWORK).first()
     if framework is None:
-        return
+        # Migration 0002 loads the shipped frameworks; a flushed database (browser tests) has lost them.
+        loader.load_shipped()
+        framework = Framework.objects.get(code=FRAMEWORK)
     demo = _Demo(instansi, framework)
     if not EvaluationPeriod.objects.filter(instansi=instansi, year=COMPLETED_YEAR).exists():
         demo.completed_period()
