@@ -362,7 +362,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         p(period.instansi.name, "h2"),
         Spacer(1, 2 * mm),
         table(
-            [_("Item"), _("Value")],
+            [_("Particular"), _("Value")],
             [
                 [_("Instansi"), period.instansi.name],
                 [_("Year"), str(period.year)],
@@ -658,7 +658,7 @@ def render_xlsx(report: Report) -> bytes:
     framework = period.framework
     bases = report.bases
 
-    summary = sheet(_("Summary"), [_("Item"), _("Value"), "", "", ""], [28, 60, 14, 22, 50], first=True)
+    summary = sheet(_("Summary"), [_("Particular"), _("Value"), "", "", ""], [28, 60, 14, 22, 50], first=True)
     for label, value in [
         (_("Report"), report.title),
         (_("Instansi"), period.instansi.name),
@@ -748,7 +748,7 @@ def render_xlsx(report: Report) -> bytes:
         )
 
     evidence = sheet(
-        _("Evidence"),
+        _("Supporting Evidence"),
         [
             _("No."),
             _("Item"),
