@@ -6,6 +6,9 @@ import json
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -95,18 +98,39 @@ class AuditEntry(models.Model):
     def change_rows(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for display: the model's verbose names and choice labels."""
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        labels: dict[str, str] = {}
-        choices: dict[str, dict] = {}
+        fields = {}
         if model is not None:
             for field in model._meta.concrete_fields:
-                labels[field.name] = labels[field.attname] = str(field.verbose_name)
-                if field.choices:
-                    choices[field.name] = {str(key): str(label) for key, label in field.flatchoices}
+                fields[field.name] = fields[field.attname] = field
         rows = []
         for name, (before, after) in self.changes.items():
-            shown = choices.get(name, {})
-            rows.append((labels.get(name, name), shown.get(str(before), before), shown.get(str(after), after)))
+            field = fields.get(name)
+            label = str(field.verbose_name) if field is not None else name
+            rows.append((label, _shown_value(field, before), _shown_value(field, after)))
         return rows
+
+
+def _shown_value(field, value):
+    """A stored value as people read it: choice labels, the related record's name, local dates."""
+    if field is None or value in (None, ""):
+        return value
+    if field.choices:
+        return {str(key): str(label) for key, label in field.flatchoices}.get(str(value), value)
+    if field.many_to_one:
+        # The record as it is named now; a deleted one keeps its id.
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return date_format(moment, "DATETIME_FORMAT")
+    elif isinstance(field, models.DateField):
+        day = parse_date(str(value))
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return value
 
 
 class AuditChainHead(models.Model):

@@ -399,3 +399,23 @@ def test_forget_after_a_rolled_back_savepoint_keeps_the_chain_whole(world):
         _instansi(3)
     assert not Instansi.objects.filter(slug="batch-2").exists()
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_history_names_related_records_and_formats_dates(world):
+    from django.utils import translation
+
+    from simpul.organizations.models import PerangkatDaerah
+
+    entry = AuditEntry(
+        content_type=ContentType.objects.get_for_model(PerangkatDaerah),
+        changes={"instansi_id": [world.inst_a.pk, 999999], "created_at": [None, "2026-11-28T01:02:03+00:00"]},
+    )
+    with translation.override("en"):
+        rows = {label: (before, after) for label, before, after in entry.change_rows()}
+        instansi_label = str(PerangkatDaerah._meta.get_field("instansi").verbose_name)
+        created_label = str(PerangkatDaerah._meta.get_field("created_at").verbose_name)
+    # The related record by its name; one deleted since keeps its id.
+    assert rows[instansi_label] == (str(world.inst_a), "#999999")
+    created = rows[created_label][1]
+    assert "2026" in created and "T01" not in created
