@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from simpul.evaluation import scoring
@@ -380,4 +381,4 @@ def _raised(steps: list[Step]) -> dict[str, float]:
 
 
 def _format(value: float) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return formats.number_format(value, 2)

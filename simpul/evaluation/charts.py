@@ -1,0 +1,338 @@
+"""Charts of the evaluation as server-rendered inline SVG: no JavaScript library, nothing from a CDN.
+
+Every chart carries a `<title>` and `<desc>`, writes its values as text next to the marks (colour is
+never the only carrier) and comes with the same numbers as a table (`Chart.headers` / `Chart.rows`)
+that the template shows below it for screen readers and for copying. The palette is Okabe–Ito, which
+stays distinguishable for the common colour-vision deficiencies; predicate colours go by a band's
+position on the scale, so a framework with other bands gets colours without code changes.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from simpul.evaluation.frameworks import FrameworkSpec
+
+# Series colours (Okabe–Ito): blue, orange, bluish green, vermillion, reddish purple.
+SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
+# Predicate bands from the lowest to the highest: background tints and the strong colours of bars.
+BAND_TINTS = ("#fbe3d6", "#fdf0cf", "#fff9d6", "#e2f2e9", "#dbeaf6", "#ece2f0")
+BAND_COLOURS = ("#B03A00", "#A66A00", "#8A7A00", "#007A5A", "#005A8C", "#7D3C98")
+FONT = 13
+TEXT = "#212529"
+MUTED = "#6c757d"
+GRID = "#dee2e6"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An SVG chart with its data as a table (the accessible fallback)."""
+
+    title: str
+    svg: SafeString
+    headers: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    values: dict[str, float | None]
+    colour: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    """A predicate band on the value axis."""
+
+    name: str
+    low: float
+    high: float
+    tint: str
+    colour: str
+
+
+def number(value: float | None, decimals: int = 2) -> str:
+    """A value in the active language's format (a decimal comma in Indonesian); a dash when there is none."""
+    if value is None:
+        return "—"
+    return formats.number_format(value, decimals)
+
+
+def predicate_bands(spec: FrameworkSpec) -> list[Band]:
+    """The framework's predicate bands from the bottom of the scale to the top, with their colours."""
+    ordered = list(spec.predicates)
+    bands = []
+    for position, predicate in enumerate(ordered):
+        low = spec.scale_min if predicate.min is None else predicate.min
+        high = spec.scale_max if predicate.max is None else predicate.max
+        shade = min(position, len(BAND_TINTS) - 1)
+        bands.append(
+            Band(
+                predicate.name,
+                max(low, spec.scale_min),
+                min(high, spec.scale_max),
+                BAND_TINTS[shade],
+                BAND_COLOURS[shade],
+            )
+        )
+    return bands
+
+
+def band_for(bands: Sequence[Band], value: float) -> Band | None:
+    for band in reversed(bands):
+        if value >= band.low:
+            return band
+    return bands[0] if bands else None
+
+
+def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+    # Every text put into the body is escaped where it is put in; numbers are formatted here.
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" style="max-width:{width}px;height:auto" '
+        f'font-family="system-ui, sans-serif" font-size="{FONT}">'
+        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
+    )
+
+
+def _text(x: float, y: float, content: str, anchor: str = "start", colour: str = TEXT, size: int = FONT, extra=""):
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}" font-size="{size}"{extra}>'
+        f"{escape(content)}</text>"
+    )
+
+
+def grouped_bars(
+    title: str,
+    categories: Sequence[tuple[str, str]],
+    series: Sequence[Series],
+    scale_min: float,
+    scale_max: float,
+    bands: Sequence[Band] = (),
+) -> Chart:
+    """Horizontal bars per category (domain, aspect), one bar per series side by side.
+
+    Horizontal, because category codes stay readable on a phone and the chart grows downwards.
+    """
+    series = [s if s.colour else Series(s.key, s.label, s.values, SERIES_COLOURS[i]) for i, s in enumerate(series)]
+    width, label_w, value_w = 560, 56, 44
+    bar_h, gap = 14, 10
+    plot_x, plot_w = label_w, width - label_w - value_w
+    group_h = max(1, len(series)) * bar_h + gap
+    top = 8
+    height = top + len(categories) * group_h + 28
+    span = (scale_max - scale_min) or 1
+
+    def x_of(value: float) -> float:
+        return plot_x + (min(max(value, scale_min), scale_max) - scale_min) / span * plot_w
+
+    body = []
+    plot_bottom = top + len(categories) * group_h
+    for band in bands:
+        body.append(
+            f'<rect x="{x_of(band.low):.1f}" y="{top}" width="{x_of(band.high) - x_of(band.low):.1f}" '
+            f'height="{plot_bottom - top}" fill="{band.tint}"><title>{escape(band.name)}</title></rect>'
+        )
+    for tick in range(int(scale_min), int(scale_max) + 1):
+        x = x_of(tick)
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{GRID}"/>')
+        body.append(_text(x, plot_bottom + 16, str(tick), "middle", MUTED, 12))
+    for row, (code, name) in enumerate(categories):
+        y0 = top + row * group_h
+        label = _text(0, y0 + group_h / 2 + 4, code, extra=' font-weight="600"')
+        body.append(f"<g><title>{escape(name)}</title>{label}</g>")
+        for position, item in enumerate(series):
+            value = item.values.get(code)
+            y = y0 + position * bar_h
+            if value is None:
+                body.append(_text(plot_x + 4, y + bar_h - 3, "—", colour=MUTED, size=11))
+                continue
+            bar_w = max(1.0, x_of(value) - plot_x)
+            body.append(
+                f'<rect x="{plot_x}" y="{y + 1}" width="{bar_w:.1f}" height="{bar_h - 2}" fill="{item.colour}" '
+                f'data-series="{escape(item.key)}" data-category="{escape(code)}" data-value="{value:.2f}">'
+                f"<title>{escape(item.label)} {escape(code)}: {number(value)}</title></rect>"
+            )
+            body.append(_text(plot_x + bar_w + 4, y + bar_h - 3, number(value), size=11))
+    desc = _("Values from %(low)s to %(high)s per %(count)s categories.") % {
+        "low": number(scale_min, 0),
+        "high": number(scale_max, 0),
+        "count": len(categories),
+    }
+    headers = [_("Code"), _("Name"), *[item.label for item in series]]
+    rows = [[code, name, *[number(item.values.get(code)) for item in series]] for code, name in categories]
+    legend = [(item.colour, item.label) for item in series]
+    return Chart(title, _svg(width, height, title, desc, body), headers, rows, legend)
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One period on the trend: its year, index, predicate, framework and that framework's bands."""
+
+    label: str
+    value: float | None
+    predicate: str
+    framework: str
+    bands: Sequence[Band] = ()
+    note: str = ""
+
+
+def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max: float) -> Chart:
+    """The index over the years as a line, each year's column shaded with its framework's predicate bands.
+
+    Where the framework changes, a dashed line marks it: the values either side are not the same measure.
+    """
+    width, height = 560, 240
+    left, right, top, bottom = 34, 12, 12, 46
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(1, len(points))
+    slot = plot_w / count
+    span = (scale_max - scale_min) or 1
+
+    def y_of(value: float) -> float:
+        return top + plot_h - (min(max(value, scale_min), scale_max) - scale_min) / span * plot_h
+
+    body = []
+    for index, point in enumerate(points):
+        x0 = left + index * slot
+        for band in point.bands:
+            body.append(
+                f'<rect x="{x0:.1f}" y="{y_of(band.high):.1f}" width="{slot:.1f}" '
+                f'height="{y_of(band.low) - y_of(band.high):.1f}" fill="{band.tint}">'
+                f"<title>{escape(band.name)}: {number(band.low)}–{number(band.high)}</title></rect>"
+            )
+    for tick in range(int(scale_min), int(scale_max) + 1):
+        y = y_of(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(_text(left - 6, y + 4, str(tick), "end", MUTED, 12))
+    for index, (before, after) in enumerate(itertools.pairwise(points), start=1):
+        if before.framework != after.framework:
+            x = left + index * slot
+            body.append(
+                f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" stroke="{TEXT}" '
+                f'stroke-dasharray="4 3" data-framework-change="{escape(after.framework)}">'
+                f"<title>{escape(_('Framework changes to %(name)s') % {'name': after.framework})}</title></line>"
+            )
+            body.append(_text(x + 3, top + 11, _("new framework"), colour=TEXT, size=11))
+    coordinates = [
+        (left + (index + 0.5) * slot, y_of(point.value), point)
+        for index, point in enumerate(points)
+        if point.value is not None
+    ]
+    for (x1, y1, first), (x2, y2, second) in itertools.pairwise(coordinates):
+        dashed = ' stroke-dasharray="5 4"' if first.framework != second.framework else ""
+        body.append(
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{SERIES_COLOURS[0]}" '
+            f'stroke-width="2.5"{dashed}/>'
+        )
+    for x, y, point in coordinates:
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{SERIES_COLOURS[0]}" data-value="{point.value:.2f}">'
+            f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}</title></circle>"
+        )
+        body.append(_text(x, y - 9, number(point.value), "middle", TEXT, 12, ' font-weight="600"'))
+    for index, point in enumerate(points):
+        x = left + (index + 0.5) * slot
+        body.append(_text(x, top + plot_h + 16, point.label, "middle", TEXT, 12))
+        if point.value is None:
+            body.append(_text(x, top + plot_h / 2, "—", "middle", MUTED))
+    desc = _("The index per year; shaded areas are the predicate bands of each year's framework.")
+    headers = [_("Year"), _("Index"), _("Predicate"), _("Framework")]
+    rows = [
+        [p.label, number(p.value), p.predicate or "—", p.framework + (f" ({p.note})" if p.note else "")] for p in points
+    ]
+    return Chart(title, _svg(width, height, title, desc, body), headers, rows)
+
+
+@dataclass(frozen=True)
+class Ranked:
+    label: str
+    value: float
+    predicate: str
+    colour: str
+    detail: str = ""
+
+
+def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: float) -> Chart:
+    """One horizontal bar per instansi, highest first, coloured by its predicate (also written out)."""
+    width, label_w, value_w = 560, 170, 150
+    bar_h, gap, top = 18, 8, 6
+    plot_x, plot_w = label_w, width - label_w - value_w
+    height = top + len(rows) * (bar_h + gap) + 22
+    span = (scale_max - scale_min) or 1
+    body = []
+    for tick in range(int(scale_min), int(scale_max) + 1):
+        x = plot_x + (tick - scale_min) / span * plot_w
+        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>')
+        body.append(_text(x, height - 6, str(tick), "middle", MUTED, 12))
+    for index, row in enumerate(rows):
+        y = top + index * (bar_h + gap)
+        label = row.label if len(row.label) <= 24 else row.label[:23] + "…"
+        body.append(f"<g><title>{escape(row.label)}</title>{_text(0, y + bar_h - 4, label)}</g>")
+        bar_w = max(1.0, (min(max(row.value, scale_min), scale_max) - scale_min) / span * plot_w)
+        body.append(
+            f'<rect x="{plot_x}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{row.colour}" '
+            f'data-value="{row.value:.2f}"><title>{escape(row.label)}: {number(row.value)} {escape(row.predicate)}</title></rect>'
+        )
+        body.append(_text(plot_x + bar_w + 4, y + bar_h - 4, f"{number(row.value)} {row.predicate}", size=12))
+    desc = _("The latest index of each instansi, highest first.")
+    headers = [_("Instansi"), _("Index"), _("Predicate"), _("Period")]
+    table = [[row.label, number(row.value), row.predicate or "—", row.detail] for row in rows]
+    return Chart(title, _svg(width, height, title, desc, body), headers, table)
+
+
+def steps(title: str, start: float, values: Sequence[tuple[str, float]], target: float, scale_min, scale_max) -> Chart:
+    """The index after each planned step as a rising step line, with the target as a dashed line."""
+    width, height = 560, 180
+    left, right, top, bottom = 34, 12, 12, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    low = max(scale_min, min([start, target, *[value for _label, value in values]]) - 0.2)
+    high = min(scale_max, max([start, target, *[value for _label, value in values]]) + 0.2)
+    span = (high - low) or 1
+    count = len(values) + 1
+    step_w = plot_w / count
+
+    def y_of(value: float) -> float:
+        return top + plot_h - (value - low) / span * plot_h
+
+    body = []
+    for tick in (low, (low + high) / 2, high):
+        y = y_of(tick)
+        body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
+        body.append(_text(left - 4, y + 4, number(tick, 1), "end", MUTED, 11))
+    target_y = y_of(target)
+    body.append(
+        f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - right}" y2="{target_y:.1f}" stroke="{SERIES_COLOURS[3]}" '
+        f'stroke-dasharray="6 4" stroke-width="1.5"><title>{escape(_("Target"))}: {number(target)}</title></line>'
+    )
+    body.append(_text(width - right, target_y - 4, f"{_('Target')} {number(target)}", "end", SERIES_COLOURS[3], 12))
+    points = [(left, y_of(start))]
+    for index, (_label, value) in enumerate(values, start=1):
+        x = left + index * step_w
+        points.append((x, points[-1][1]))
+        points.append((x, y_of(value)))
+    points.append((width - right, points[-1][1]))
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    body.append(f'<polyline points="{path}" fill="none" stroke="{SERIES_COLOURS[0]}" stroke-width="2.5"/>')
+    for index, (label, value) in enumerate(values, start=1):
+        x = left + index * step_w
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="3" fill="{SERIES_COLOURS[0]}" data-value="{value:.2f}">'
+            f"<title>{escape(label)}: {number(value)}</title></circle>"
+        )
+        if len(values) <= 12:
+            body.append(_text(x, height - 10, str(index), "middle", MUTED, 11))
+    desc = _("The index after each step, starting from %(start)s.") % {"start": number(start)}
+    headers = [_("Step"), _("Index after")]
+    rows = [[label, number(value)] for label, value in values]
+    return Chart(title, _svg(width, height, title, desc, body), headers, rows)
