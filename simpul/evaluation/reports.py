@@ -406,7 +406,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     story.append(p(_("Domain and aspect values"), "h2"))
     bases = report.bases
     value_header = [_("Code"), _("Name"), _("Weight (%)"), *[basis_label(b) for b in bases]]
-    value_widths = [0.07, 0.44, 0.09] + [0.4 / max(len(bases), 1)] * len(bases)
+    value_widths = [0.07, 0.38, 0.09] + [0.46 / max(len(bases), 1)] * len(bases)
     if report.domains:
         story.append(
             table(
