@@ -65,7 +65,8 @@ def fetch_levels(
             .annotate(**as_float)
             .values_list("period_id", "item_key", *as_float)
         )
-        for period_id, item_key, *values in rows.iterator(chunk_size=10000):
+        # Plain iteration, not .iterator(): a PostgreSQL server-side cursor made this read 25 % slower.
+        for period_id, item_key, *values in rows:
             by_basis = levels[period_id]
             for basis, value in zip(bases, values, strict=True):
                 if value is not None:

@@ -1,7 +1,7 @@
 """Evaluation frameworks (Indeks SPBE, Indeks Pemdi, ...) read from their data files and checked.
 
 A framework file describes domains → aspects → indicators with weights, the level scale, per-level
-criteria and evidence, predicate bands and how the index is rounded (see data/frameworks/README.md).
+criteria and evidence, predicate bands and how the index is rounded (see data/README.md).
 Nothing of a framework lives in Python: this module only parses a file into immutable specs and refuses
 a file that does not add up, with one clear message per problem.
 """
