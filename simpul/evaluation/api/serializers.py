@@ -290,6 +290,7 @@ class IndicatorAssessmentSerializer(ScopedModelSerializer):
     self_level = _level_field(read_only=True)
     final_level = _level_field(read_only=True)
     national_level = _level_field(read_only=True)
+    satisfaction_x = _level_field(read_only=True)
 
     class Meta:
         model = IndicatorAssessment
@@ -337,6 +338,13 @@ class ScopedInputSerializer(serializers.Serializer):
 
 class SelfAssessmentInputSerializer(serializers.Serializer):
     level = _level_field(required=False, allow_null=True)
+    satisfaction_x = _level_field(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "Only for the survey-scored indicator: the survey value x; the level is then computed from it."
+        ),
+    )
     justification = serializers.CharField(required=False, allow_blank=True, default="")
     submit = serializers.BooleanField(
         default=False,

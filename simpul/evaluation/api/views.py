@@ -205,6 +205,7 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
                 data.validated_data.get("level"),
                 data.validated_data["justification"],
                 submit=data.validated_data["submit"],
+                satisfaction_x=data.validated_data.get("satisfaction_x"),
             )
         return self._respond(assessment)
 

@@ -180,6 +180,29 @@ def test_bad_levels_are_refused_with_the_services_message(world, period):
     assert item(period, "1").status == AssessmentStatus.NOT_STARTED
 
 
+def test_survey_scored_indicator_takes_the_survey_value(world):
+    framework = Framework.objects.get(code="indeks-pemdi-2025")
+    period = services.create_period(
+        world.admin_a, EvaluationPeriod(instansi=world.inst_a, year=2024, framework=framework), default_pic=world.a1
+    )
+    survey = framework.spec.satisfaction
+    target = item(period, str(survey.indicator))
+    client = api(world.operator_a1)
+    response = client.put(
+        f"{BASE}/assessments/{target.pk}/self-assessment/",
+        {"satisfaction_x": 1, "justification": "Survei 2024"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["self_level"] == pytest.approx(round(survey.level_for(1.0), 2))
+    assert response.json()["satisfaction_x"] == 1
+    other = item(period, "1")
+    refused = client.put(
+        f"{BASE}/assessments/{other.pk}/self-assessment/", {"satisfaction_x": 1, "justification": "x"}, format="json"
+    )
+    assert refused.status_code == 400 and "satisfaction_x" in refused.json()
+
+
 def test_assign_pic(world, period):
     target = f"{BASE}/assessments/{item(period, '1').pk}/assign/"
     moved = api(world.evaluator_a).post(target, {"pic": world.a2.pk}, format="json")
