@@ -25,7 +25,7 @@ SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 # Predicate bands from the lowest to the highest: background tints and the strong colours of bars.
 BAND_TINTS = ("#fbe3d6", "#fdf0cf", "#fff9d6", "#e2f2e9", "#dbeaf6", "#ece2f0")
 BAND_COLOURS = ("#B03A00", "#A66A00", "#8A7A00", "#007A5A", "#005A8C", "#7D3C98")
-FONT = 13
+FONT = 14
 TEXT = "#212529"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -99,7 +99,7 @@ def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Saf
     # Every text put into the body is escaped where it is put in; numbers are formatted here.
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" style="max-width:{width}px;height:auto" '
+        f'role="img" style="max-width:{round(width * 1.6)}px;height:auto" '
         f'font-family="system-ui, sans-serif" font-size="{FONT}">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
     )
@@ -125,8 +125,8 @@ def grouped_bars(
     Horizontal, because category codes stay readable on a phone and the chart grows downwards.
     """
     series = [s if s.colour else Series(s.key, s.label, s.values, SERIES_COLOURS[i]) for i, s in enumerate(series)]
-    width, label_w, value_w = 560, 56, 44
-    bar_h, gap = 14, 10
+    width, label_w, value_w = 440, 40, 44
+    bar_h, gap = 16, 10
     plot_x, plot_w = label_w, width - label_w - value_w
     group_h = max(1, len(series)) * bar_h + gap
     top = 8
@@ -146,7 +146,7 @@ def grouped_bars(
     for tick in range(int(scale_min), int(scale_max) + 1):
         x = x_of(tick)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{GRID}"/>')
-        body.append(_text(x, plot_bottom + 16, str(tick), "middle", MUTED, 12))
+        body.append(_text(x, plot_bottom + 16, str(tick), "middle", MUTED, 13))
     for row, (code, name) in enumerate(categories):
         y0 = top + row * group_h
         label = _text(0, y0 + group_h / 2 + 4, code, extra=' font-weight="600"')
@@ -155,7 +155,7 @@ def grouped_bars(
             value = item.values.get(code)
             y = y0 + position * bar_h
             if value is None:
-                body.append(_text(plot_x + 4, y + bar_h - 3, "—", colour=MUTED, size=11))
+                body.append(_text(plot_x + 4, y + bar_h - 3, "—", colour=MUTED, size=13))
                 continue
             bar_w = max(1.0, x_of(value) - plot_x)
             body.append(
@@ -163,7 +163,7 @@ def grouped_bars(
                 f'data-series="{escape(item.key)}" data-category="{escape(code)}" data-value="{value:.2f}">'
                 f"<title>{escape(item.label)} {escape(code)}: {number(value)}</title></rect>"
             )
-            body.append(_text(plot_x + bar_w + 4, y + bar_h - 3, number(value), size=11))
+            body.append(_text(plot_x + bar_w + 4, y + bar_h - 3, number(value), size=13))
     desc = _("Values from %(low)s to %(high)s per %(count)s categories.") % {
         "low": number(scale_min, 0),
         "high": number(scale_max, 0),
@@ -192,8 +192,8 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
 
     Where the framework changes, a dashed line marks it: the values either side are not the same measure.
     """
-    width, height = 560, 240
-    left, right, top, bottom = 34, 12, 12, 46
+    width, height = 440, 240
+    left, right, top, bottom = 26, 8, 12, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(1, len(points))
     slot = plot_w / count
@@ -214,7 +214,7 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
     for tick in range(int(scale_min), int(scale_max) + 1):
         y = y_of(tick)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 6, y + 4, str(tick), "end", MUTED, 12))
+        body.append(_text(left - 6, y + 4, str(tick), "end", MUTED, 13))
     for index, (before, after) in enumerate(itertools.pairwise(points), start=1):
         if before.framework != after.framework:
             x = left + index * slot
@@ -223,7 +223,7 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
                 f'stroke-dasharray="4 3" data-framework-change="{escape(after.framework)}">'
                 f"<title>{escape(_('Framework changes to %(name)s') % {'name': after.framework})}</title></line>"
             )
-            body.append(_text(x + 3, top + 11, _("new framework"), colour=TEXT, size=11))
+            body.append(_text(x + 3, top + 11, _("new framework"), colour=TEXT, size=13))
     coordinates = [
         (left + (index + 0.5) * slot, y_of(point.value), point)
         for index, point in enumerate(points)
@@ -240,10 +240,10 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{SERIES_COLOURS[0]}" data-value="{point.value:.2f}">'
             f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}</title></circle>"
         )
-        body.append(_text(x, y - 9, number(point.value), "middle", TEXT, 12, ' font-weight="600"'))
+        body.append(_text(x, y - 9, number(point.value), "middle", TEXT, 13, ' font-weight="600"'))
     for index, point in enumerate(points):
         x = left + (index + 0.5) * slot
-        body.append(_text(x, top + plot_h + 16, point.label, "middle", TEXT, 12))
+        body.append(_text(x, top + plot_h + 16, point.label, "middle", TEXT, 13))
         if point.value is None:
             body.append(_text(x, top + plot_h / 2, "—", "middle", MUTED))
     desc = _("The index per year; shaded areas are the predicate bands of each year's framework.")
@@ -265,8 +265,8 @@ class Ranked:
 
 def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: float) -> Chart:
     """One horizontal bar per instansi, highest first, coloured by its predicate (also written out)."""
-    width, label_w, value_w = 560, 170, 150
-    bar_h, gap, top = 18, 8, 6
+    width, label_w, value_w = 440, 140, 116
+    bar_h, gap, top = 20, 8, 6
     plot_x, plot_w = label_w, width - label_w - value_w
     height = top + len(rows) * (bar_h + gap) + 22
     span = (scale_max - scale_min) or 1
@@ -274,17 +274,18 @@ def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: flo
     for tick in range(int(scale_min), int(scale_max) + 1):
         x = plot_x + (tick - scale_min) / span * plot_w
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>')
-        body.append(_text(x, height - 6, str(tick), "middle", MUTED, 12))
+        body.append(_text(x, height - 6, str(tick), "middle", MUTED, 13))
     for index, row in enumerate(rows):
         y = top + index * (bar_h + gap)
-        label = row.label if len(row.label) <= 24 else row.label[:23] + "…"
-        body.append(f"<g><title>{escape(row.label)}</title>{_text(0, y + bar_h - 4, label)}</g>")
+        # The full name is in the tooltip and the table; the label is cut to stay left of the bar.
+        label = row.label if len(row.label) <= 17 else row.label[:16].rstrip() + "…"
+        body.append(f"<g><title>{escape(row.label)}</title>{_text(0, y + bar_h - 5, label, size=12)}</g>")
         bar_w = max(1.0, (min(max(row.value, scale_min), scale_max) - scale_min) / span * plot_w)
         body.append(
             f'<rect x="{plot_x}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{row.colour}" '
             f'data-value="{row.value:.2f}"><title>{escape(row.label)}: {number(row.value)} {escape(row.predicate)}</title></rect>'
         )
-        body.append(_text(plot_x + bar_w + 4, y + bar_h - 4, f"{number(row.value)} {row.predicate}", size=12))
+        body.append(_text(plot_x + bar_w + 4, y + bar_h - 4, f"{number(row.value)} {row.predicate}", size=13))
     desc = _("The latest index of each instansi, highest first.")
     headers = [_("Instansi"), _("Index"), _("Predicate"), _("Period")]
     table = [[row.label, number(row.value), row.predicate or "—", row.detail] for row in rows]
@@ -293,8 +294,8 @@ def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: flo
 
 def steps(title: str, start: float, values: Sequence[tuple[str, float]], target: float, scale_min, scale_max) -> Chart:
     """The index after each planned step as a rising step line, with the target as a dashed line."""
-    width, height = 560, 180
-    left, right, top, bottom = 34, 12, 12, 30
+    width, height = 440, 170
+    left, right, top, bottom = 30, 8, 12, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     low = max(scale_min, min([start, target, *[value for _label, value in values]]) - 0.2)
     high = min(scale_max, max([start, target, *[value for _label, value in values]]) + 0.2)
@@ -309,13 +310,13 @@ def steps(title: str, start: float, values: Sequence[tuple[str, float]], target:
     for tick in (low, (low + high) / 2, high):
         y = y_of(tick)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 4, y + 4, number(tick, 1), "end", MUTED, 11))
+        body.append(_text(left - 4, y + 4, number(tick, 1), "end", MUTED, 12))
     target_y = y_of(target)
     body.append(
         f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - right}" y2="{target_y:.1f}" stroke="{SERIES_COLOURS[3]}" '
         f'stroke-dasharray="6 4" stroke-width="1.5"><title>{escape(_("Target"))}: {number(target)}</title></line>'
     )
-    body.append(_text(width - right, target_y - 4, f"{_('Target')} {number(target)}", "end", SERIES_COLOURS[3], 12))
+    body.append(_text(width - right, target_y - 4, f"{_('Target')} {number(target)}", "end", SERIES_COLOURS[3], 13))
     points = [(left, y_of(start))]
     for index, (_label, value) in enumerate(values, start=1):
         x = left + index * step_w
@@ -331,7 +332,7 @@ def steps(title: str, start: float, values: Sequence[tuple[str, float]], target:
             f"<title>{escape(label)}: {number(value)}</title></circle>"
         )
         if len(values) <= 12:
-            body.append(_text(x, height - 10, str(index), "middle", MUTED, 11))
+            body.append(_text(x, height - 10, str(index), "middle", MUTED, 12))
     desc = _("The index after each step, starting from %(start)s.") % {"start": number(start)}
     headers = [_("Step"), _("Index after")]
     rows = [[label, number(value)] for label, value in values]

@@ -493,6 +493,8 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
     else:
         following = planner.next_predicate_target(spec, start.index)
         target = following[1] if following else float(spec.scale_max)
+    if not form.is_bound:
+        form.initial = {"target": f"{target:.2f}", "basis": basis}
     efforts = {row.item_key: row.effort for row in rows}
     plan = planner.plan(spec, levels, target, efforts)
     by_key = {row.item_key: row for row in rows}
