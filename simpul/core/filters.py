@@ -6,6 +6,7 @@ from functools import reduce
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
@@ -79,11 +80,52 @@ class BaseFilterSet(django_filters.FilterSet):
         if not value or not self.search_fields:
             return queryset
         terms = [term for term in value.split() if term][:8]
+        own, related = _split_search_fields(queryset.model, self.search_fields)
         for term in terms:
-            queryset = queryset.filter(
-                reduce(operator.or_, (Q(**{f"{field}__icontains": term}) for field in self.search_fields))
-            )
+            conditions = [Q(**{f"{field}__icontains": term}) for field in own]
+            for relation, fields in related.items():
+                conditions.append(_related_match(queryset.model, relation, fields, term))
+            queryset = queryset.filter(reduce(operator.or_, conditions))
         return queryset
+
+
+# A related-record match with more ids than this is passed as a subquery instead of a list of ids.
+MAX_SEARCH_IDS = 1000
+
+
+def _split_search_fields(model, fields: tuple[str, ...]) -> tuple[list[str], dict[str, list[str]]]:
+    """The model's own search fields, and the fields searched through a foreign key, per key."""
+    own: list[str] = []
+    related: dict[str, list[str]] = {}
+    for path in fields:
+        relation, _sep, rest = path.partition("__")
+        try:
+            model_field = model._meta.get_field(relation) if rest else None
+        except FieldDoesNotExist:
+            model_field = None
+        if model_field is not None and model_field.many_to_one:
+            related.setdefault(relation, []).append(rest)
+        else:
+            own.append(path)
+    return own, related
+
+
+def _related_match(model, relation: str, fields: list[str], term: str) -> Q:
+    """`relation` points to a record that matches `term` in one of `fields`.
+
+    The same as OR-ing `relation__field__icontains`, but that OR spans a join, so the database has to
+    read every row of the searched table and cannot use the indexes of its own columns (a sequential
+    scan of the whole national repository for a superuser). Looking the few matching related records
+    up first leaves a condition on the table's own foreign key column.
+    """
+    related_model = model._meta.get_field(relation).related_model
+    matches = related_model._base_manager.filter(
+        reduce(operator.or_, (Q(**{f"{field}__icontains": term}) for field in fields))
+    ).values_list("pk", flat=True)
+    ids = list(matches[: MAX_SEARCH_IDS + 1])
+    if len(ids) > MAX_SEARCH_IDS:
+        return Q(**{f"{relation}__in": matches})
+    return Q(**{f"{relation}__in": ids})
 
 
 def _is_single_model_select(field) -> bool:

@@ -53,6 +53,24 @@ def test_element_list_search_and_filters(scene):
     assert names(client.get(url, {"published": "false"})) == {"Data Pegawai"}
 
 
+@pytest.mark.parametrize("max_ids", [1000, 0])
+def test_search_reaches_the_owner_and_the_reference_code(scene, monkeypatch, max_ids):
+    """Matches through a foreign key are looked up first; past `MAX_SEARCH_IDS` of them they stay a
+    subquery. Both give what searching across the join gave."""
+    from simpul.architecture.models import ReferenceCode
+    from simpul.core import filters as core_filters
+
+    monkeypatch.setattr(core_filters, "MAX_SEARCH_IDS", max_ids)
+    code = ReferenceCode.objects.filter(tree="RAA").order_by("code").first()
+    Application.objects.filter(pk=scene.sipp.pk).update(reference=code)
+    client = api(scene.admin_a)
+    url = "/api/architecture/elements/"
+    assert names(client.get(url, {"q": code.code.lower()})) == {"SIPP"}
+    assert names(client.get(url, {"q": "dinas a dua"})) == {"SIPP", "Layanan Kepegawaian", "Data Pegawai"}
+    assert names(client.get(url, {"q": "A1 simpeg"})) == {"SIMPEG"}
+    assert names(client.get("/api/architecture/applications/", {"q": "a2"})) == {"SIPP"}
+
+
 def test_typed_endpoints_carry_their_own_fields_and_filters(scene):
     client = api(scene.admin_a)
     response = client.get("/api/architecture/applications/", {"hosting": "pihak_ketiga"})
