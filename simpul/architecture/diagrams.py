@@ -275,7 +275,7 @@ def impact_diagram(element: Element, user, direction: str = "dependents", limit:
     bands += [
         Band(ngettext("%(count)d step away", "%(count)d steps away", d) % {"count": d}) for d in range(1, max_depth + 1)
     ]
-    traversed = {frozenset((a, b)) | {kind} for a, b, kind in result.edges}
+    traversed = {frozenset((a, b)) | {kind} for a, b, kind in result.edges_among(nodes)}
     edges = _edges_among(user, set(nodes), keep=lambda s, t, k: frozenset((s, t)) | {k} in traversed)
     if direction == "dependents":
         title = _("What is affected if %(name)s fails") % {"name": _clean(element.name)}
