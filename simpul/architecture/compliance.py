@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ class Finding:
     opd_id: int | None
     opd_name: str
     record: str
+    # The other record of a finding about a pair (duplicate applications); empty otherwise.
+    related_record: str = ""
+    related_url: str = ""
 
 
 RULES = {
@@ -236,22 +240,47 @@ _STOPWORDS = {
 }
 
 
+def _words(text: str) -> list[str]:
+    """The words of `text` in lower case without accents; spaces, hyphens, dots and underscores separate."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    return re.findall(r"[a-z0-9]+", plain)
+
+
 def function_tokens(name: str, description: str = "") -> set[str]:
-    words = re.findall(r"[a-z0-9]+", f"{name} {description}".lower())
-    return {w for w in words if w not in _STOPWORDS and len(w) > 2}
+    return {w for w in _words(f"{name} {description}") if w not in _STOPWORDS and len(w) > 2}
 
 
-def _normalised_name(name: str) -> str:
-    words = re.findall(r"[a-z0-9]+", name.lower())
-    return " ".join(w for w in words if w not in _STOPWORDS) or name.lower()
+def name_keys(name: str) -> tuple[str, str]:
+    """(significant, whole): the name's words run together, without and with the common words.
+
+    Running the words together makes "e-SAKIP", "eSAKIP", "E SAKIP" and "e-Sakip " one spelling; the
+    whole key keeps the common words so that "SIM PEG" still meets "SIMPEG".
+    """
+    words = _words(name)
+    whole = "".join(words) or name.strip().casefold()
+    return "".join(w for w in words if w not in _STOPWORDS) or whole, whole
 
 
-def similar_applications(a: Application, b: Application) -> bool:
-    """Same function by name (close spelling) or by description (shared key words)."""
-    ratio = difflib.SequenceMatcher(None, _normalised_name(a.name), _normalised_name(b.name)).ratio()
-    if ratio >= 0.85:
+# Below this many letters a name is an acronym, and one letter more or less is another application
+# (SIMAKDA / SIMBADA, SIPP / SIPD): short names are compared by spelling only when they share a word
+# ("SIMPEG" / "SIMPEG 2"), otherwise they match only when they are the same once normalised.
+SPELLING_MIN_LENGTH = 8
+
+
+def _name_words(name: str) -> set[str]:
+    return {w for w in _words(name) if w not in _STOPWORDS}
+
+
+def _similar_names(a: tuple[str, str], b: tuple[str, str], words_a: set[str], words_b: set[str]) -> bool:
+    if a[0] == b[0] or a[1] == b[1]:
         return True
-    tokens_a, tokens_b = function_tokens(a.name, a.description), function_tokens(b.name, b.description)
+    if min(len(a[0]), len(b[0])) < SPELLING_MIN_LENGTH and not words_a & words_b:
+        return False
+    return difflib.SequenceMatcher(None, a[0], b[0]).ratio() >= 0.85
+
+
+def _similar_functions(tokens_a: set[str], tokens_b: set[str]) -> bool:
     if len(tokens_a) >= 3 and len(tokens_b) >= 3:
         # Overlap, not Jaccard: a terse description inside a longer one is still the same function.
         overlap = len(tokens_a & tokens_b) / min(len(tokens_a), len(tokens_b))
@@ -259,37 +288,63 @@ def similar_applications(a: Application, b: Application) -> bool:
     return False
 
 
+def similar_applications(a: Application, b: Application) -> bool:
+    """Same function by name (close spelling) or by description (shared key words)."""
+    names = name_keys(a.name), name_keys(b.name), _name_words(a.name), _name_words(b.name)
+    return _similar_names(*names) or _similar_functions(
+        function_tokens(a.name, a.description), function_tokens(b.name, b.description)
+    )
+
+
+def _blocks(keys: tuple[str, str], tokens: set[str]) -> set[str]:
+    """The blocks an application is compared within: its key words (short names sharing a word meet
+    there), both name keys, and the trigrams of a long significant key (two long names close enough to
+    match share at least one trigram)."""
+    significant, whole = keys
+    blocks = {f"w:{token}" for token in tokens} | {f"n:{significant}", f"n:{whole}"}
+    if len(significant) >= SPELLING_MIN_LENGTH:
+        blocks |= {f"3:{significant[i : i + 3]}" for i in range(len(significant) - 2)}
+    return blocks
+
+
 def duplicate_application_rule(user, instansi: Instansi) -> list[Finding]:
     apps = list(
         _visible(Application.objects.filter(owner__instansi=instansi, status__in=ACTIVE), user).select_related("owner")
     )
+    keys = [name_keys(app.name) for app in apps]
+    words = [_name_words(app.name) for app in apps]
+    tokens = [function_tokens(app.name, app.description) for app in apps]
     findings = []
-    # Blocking on shared tokens keeps the comparison near-linear for large repositories. Description
-    # words count too: two applications alike by description alone may have unrelated names.
-    by_token: dict[str, list[int]] = defaultdict(list)
-    for index, app in enumerate(apps):
-        for token in function_tokens(app.name, app.description) or {_normalised_name(app.name)}:
-            by_token[token].append(index)
+    # Blocking keeps the comparison near-linear for large repositories: only applications sharing a
+    # block are compared. Description words count too: two applications alike by description alone may
+    # have unrelated names.
+    by_block: dict[str, list[int]] = defaultdict(list)
+    for index in range(len(apps)):
+        for block in _blocks(keys[index], tokens[index]):
+            by_block[block].append(index)
     pairs: set[tuple[int, int]] = set()
-    for indices in by_token.values():
+    for indices in by_block.values():
         if len(indices) > 200:
-            continue  # a token shared by everything says nothing about function
+            continue  # a block shared by everything says nothing about function
         for i, left in enumerate(indices):
             for right in indices[i + 1 :]:
                 pairs.add((left, right))
     for left, right in sorted(pairs):
         a, b = apps[left], apps[right]
-        if a.owner_id == b.owner_id or not similar_applications(a, b):
+        if a.owner_id == b.owner_id:
             continue
-        findings.append(
-            _finding(
-                "duplicate_application",
-                _("%(a)s (%(opd_a)s) and %(b)s (%(opd_b)s) seem to serve the same function.")
-                % {"a": a, "opd_a": a.owner, "b": b, "opd_b": b.owner},
-                a,
-                a.owner,
-            )
+        same_name = _similar_names(keys[left], keys[right], words[left], words[right])
+        if not (same_name or _similar_functions(tokens[left], tokens[right])):
+            continue
+        finding = _finding(
+            "duplicate_application",
+            _("%(a)s (%(opd_a)s) and %(b)s (%(opd_b)s) seem to serve the same function.")
+            % {"a": a, "opd_a": a.owner, "b": b, "opd_b": b.owner},
+            a,
+            a.owner,
         )
+        finding.related_record, finding.related_url = str(b), b.get_absolute_url()
+        findings.append(finding)
     return findings
 
 

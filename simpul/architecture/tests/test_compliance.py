@@ -230,6 +230,70 @@ def test_same_opd_pairs_and_unrelated_applications_are_not_findings(world):
     assert findings(world, "duplicate_application") == []
 
 
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("e-SAKIP", "eSAKIP"),
+        ("e-SAKIP", "E SAKIP"),
+        ("eSAKIP", "e-Sakip "),
+        ("e.SAKIP", "e_sakip"),
+        ("SIM PEG", "SIMPEG"),
+        ("e-Performance", "E-PÉRFORMANCE"),
+        ("Satu Data", "SATU-DATA"),
+        ("SI-UKPBJ", "S.I. UKPBJ"),
+        ("SAKIP Online", "e-SAKIP"),
+        ("Sistem Informasi Kepegawaian Daerah", "Aplikasi Kepegawain Daerah"),  # a typo in a long name
+        ("SIMPEG", "SIMPEG 2"),  # a short name sharing its word
+    ],
+)
+def test_names_differing_only_in_case_spaces_punctuation_or_accents_are_duplicates(world, first, second):
+    a = ApplicationFactory(owner=world.a1, name=first)
+    b = ApplicationFactory(owner=world.a2, name=second)
+    with translation.override("en"):
+        [finding] = compliance.check(world.admin_a, world.inst_a, rules=["duplicate_application"]).findings
+    # The finding is filed on whichever comes first in the list; the other one is linked beside it.
+    (shown, shown_opd), (other, other_opd) = [(a, "A1"), (b, "A2")][:: 1 if finding.url == a.get_absolute_url() else -1]
+    assert (
+        finding.message == f"{shown.name} ({shown_opd}) and {other.name} ({other_opd}) seem to serve the same function."
+    )
+    assert (finding.record, finding.url) == (str(shown), shown.get_absolute_url())
+    assert (finding.related_record, finding.related_url) == (str(other), other.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("SIMPEG", "SIMPEG-BKD"),
+        ("SIPP", "SIPD"),
+        ("e-LPPD", "e-LPSE"),
+        ("SIMAKDA", "SIMBADA"),
+        ("e-Office", "e-Planning"),
+        ("SIM-TARU", "SIM-PARU"),
+        ("Aplikasi Perencanaan", "Aplikasi Penganggaran"),
+    ],
+)
+def test_names_with_a_different_word_or_letters_are_not_duplicates(world, first, second):
+    ApplicationFactory(owner=world.a1, name=first)
+    ApplicationFactory(owner=world.a2, name=second)
+    assert findings(world, "duplicate_application") == []
+
+
+def test_normalised_names_in_the_same_opd_are_not_findings(world):
+    ApplicationFactory(owner=world.a1, name="e-SAKIP")
+    ApplicationFactory(owner=world.a1, name="eSAKIP")
+    assert findings(world, "duplicate_application") == []
+
+
+def test_name_keys_fold_case_spaces_punctuation_and_accents():
+    assert {compliance.name_keys(n) for n in ["e-SAKIP", "eSAKIP", "E SAKIP", "e-Sakip ", "é_sakip."]} >= {
+        ("sakip", "esakip"),
+        ("esakip", "esakip"),
+    }
+    assert compliance.name_keys("eSAKIP")[1] == compliance.name_keys("É.SAKIP")[1] == "esakip"
+    assert compliance.name_keys("SIMPEG-BKD") == ("simpegbkd", "simpegbkd")
+    assert compliance.name_keys("Sistem Informasi") == ("sisteminformasi", "sisteminformasi")
+
+
 # --- retired elements and visibility -----------------------------------------------------------------
 
 
