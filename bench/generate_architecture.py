@@ -632,8 +632,9 @@ def main() -> None:
         flush()
 
     with connection.cursor() as cursor:
-        # Fresh planner statistics, as autovacuum would gather them soon after a real load.
-        cursor.execute("ANALYZE")
+        # Fresh planner statistics and a visibility map (index-only scans need it), as autovacuum
+        # would produce them soon after a real load. VACUUM cannot run inside a transaction.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(
         f"Done: {Instansi.objects.count()} instansi, {Element.objects.count()} elements, "
         f"{Relationship.objects.count()} relationships in {_elapsed(started)}. Users: {', '.join(users.values())}"

@@ -376,7 +376,12 @@ class Relationship(ChangeLoggedModel):
         verbose_name = _("relationship")
         verbose_name_plural = _("relationships")
         ordering = ["source__name", "kind"]
-        indexes = [models.Index(fields=["source", "kind"]), models.Index(fields=["target", "kind"])]
+        indexes = [
+            models.Index(fields=["source", "kind"]),
+            # With the source included, impact analysis reads the links into an element from the index
+            # alone (the unique constraint below does the same for the links out of it).
+            models.Index(fields=["target", "kind", "source"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "target", "kind"],
