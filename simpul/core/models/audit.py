@@ -18,6 +18,48 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Deleted")
 
 
+class RelatedNames:
+    """Names of the records that the entries of one list point to, looked up together on first use.
+
+    A history shows many entries; resolving "reviewed by 8" to a name entry by entry would cost one
+    query per value, so the first entry that needs a name loads them for the whole list, one query
+    per related model.
+    """
+
+    def __init__(self, entries: list):
+        self.entries = entries
+        self.names: dict | None = None
+
+    def name(self, field, pk) -> str:
+        if self.names is None:
+            self.names = self._load()
+        return self.names.get((field.related_model, str(pk)), f"#{pk}")
+
+    def _load(self) -> dict:
+        wanted: dict = {}
+        for entry in self.entries:
+            fields = _fields_of(entry.content_type_id)
+            for name, values in (entry.changes or {}).items():
+                field = fields.get(name)
+                if field is not None and field.many_to_one and not field.choices:
+                    wanted.setdefault(field.related_model, set()).update(v for v in values if v not in (None, ""))
+        names = {}
+        for model, pks in wanted.items():
+            for record in model._default_manager.filter(pk__in=pks):
+                names[(model, str(record.pk))] = str(record)
+        return names
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], AuditEntry):
+            names = RelatedNames(self._result_cache)
+            for entry in self._result_cache:
+                entry._related_names = names
+
+
 class AuditEntry(models.Model):
     """One change of one record: who, when, from where, and the fields before and after.
 
@@ -50,6 +92,8 @@ class AuditEntry(models.Model):
     changes = models.JSONField(_("changes"), default=dict)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     scope_instansi_path = "instansi_id"
     scope_opd_path = "opd_id"
@@ -97,20 +141,26 @@ class AuditEntry(models.Model):
 
     def change_rows(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for display: the model's verbose names and choice labels."""
-        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
-        fields = {}
-        if model is not None:
-            for field in model._meta.concrete_fields:
-                fields[field.name] = fields[field.attname] = field
+        fields = _fields_of(self.content_type_id)
+        names = getattr(self, "_related_names", None) or RelatedNames([self])
         rows = []
         for name, (before, after) in self.changes.items():
             field = fields.get(name)
             label = str(field.verbose_name) if field is not None else name
-            rows.append((label, _shown_value(field, before), _shown_value(field, after)))
+            rows.append((label, _shown_value(field, before, names), _shown_value(field, after, names)))
         return rows
 
 
-def _shown_value(field, value):
+def _fields_of(content_type_id: int) -> dict:
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    fields = {}
+    if model is not None:
+        for field in model._meta.concrete_fields:
+            fields[field.name] = fields[field.attname] = field
+    return fields
+
+
+def _shown_value(field, value, names: RelatedNames):
     """A stored value as people read it: choice labels, the related record's name, local dates."""
     if field is None or value in (None, ""):
         return value
@@ -118,8 +168,7 @@ def _shown_value(field, value):
         return {str(key): str(label) for key, label in field.flatchoices}.get(str(value), value)
     if field.many_to_one:
         # The record as it is named now; a deleted one keeps its id.
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
+        return names.name(field, value)
     if isinstance(field, models.DateTimeField):
         moment = parse_datetime(str(value))
         if moment is not None:

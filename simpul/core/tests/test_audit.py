@@ -419,3 +419,33 @@ def test_history_names_related_records_and_formats_dates(world):
     assert rows[instansi_label] == (str(world.inst_a), "#999999")
     created = rows[created_label][1]
     assert "2026" in created and "T01" not in created
+
+
+@pytest.mark.django_db
+def test_history_names_related_records_with_one_query_per_model(world, django_assert_num_queries):
+    from simpul.organizations.models import Instansi, PerangkatDaerah
+
+    content_type = ContentType.objects.get_for_model(PerangkatDaerah)
+    missing = Instansi.objects.order_by("-pk").first().pk + 1
+    ids = [
+        AuditEntry.objects.create(
+            timestamp="2026-11-28T00:00:00Z",
+            action="update",
+            content_type=content_type,
+            object_id=str(world.a1.pk),
+            changes={"instansi_id": [world.inst_a.pk, target]},
+            prev_hash="0" * 64,
+            hash=f"{index:064d}",
+        ).pk
+        for index, target in enumerate([world.inst_b.pk, missing, world.inst_b.pk, world.inst_a.pk])
+    ]
+    entries = list(AuditEntry.objects.filter(pk__in=ids).order_by("pk"))
+    ContentType.objects.get_for_id(content_type.pk)  # the content-type cache is not what is measured
+    with django_assert_num_queries(1):
+        shown = [entry.change_rows()[0][1:] for entry in entries]
+    assert shown == [
+        (str(world.inst_a), str(world.inst_b)),
+        (str(world.inst_a), f"#{missing}"),
+        (str(world.inst_a), str(world.inst_b)),
+        (str(world.inst_a), str(world.inst_a)),
+    ]
