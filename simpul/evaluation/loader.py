@@ -28,7 +28,8 @@ from simpul.evaluation.frameworks import (
 def _models(apps):
     apps = apps or global_apps
     return {
-        name: apps.get_model("evaluation", name) for name in ("Framework", "Domain", "Aspect", "Indicator", "Crosswalk")
+        name: apps.get_model("evaluation", name)
+        for name in ("Framework", "FrameworkDocument", "Domain", "Aspect", "Indicator", "Crosswalk")
     }
 
 
@@ -64,7 +65,6 @@ def _store(spec: FrameworkSpec, document: dict, source_file: str, models: dict) 
         "scale_min": spec.scale_min,
         "scale_max": spec.scale_max,
         "valid_for_years": list(spec.valid_for_years),
-        "document": document,
         "sha256": digest,
         "source_file": source_file[:200],
     }
@@ -79,6 +79,7 @@ def _store(spec: FrameworkSpec, document: dict, source_file: str, models: dict) 
                     setattr(framework, key, value)
                 framework.save()
                 action = "updated"
+            models["FrameworkDocument"].objects.update_or_create(framework=framework, defaults={"document": document})
             _store_structure(framework, spec, models)
     except ProtectedError as error:
         raise FrameworkError(
@@ -135,9 +136,8 @@ def load_crosswalk_file(path: Path | str, apps=None) -> int:
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise FrameworkError([_("The crosswalk file is not readable: %(error)s") % {"error": error}]) from error
     indicator_model, crosswalk_model = models["Indicator"], models["Crosswalk"]
-    # The framework's document is left out: joined per indicator it would be decoded 80 times.
     rows = indicator_model.objects.filter(framework__code__in=[from_code, to_code]).select_related("framework")
-    by_key = {(row.framework.code, row.number): row for row in rows.defer("framework__document")}
+    by_key = {(row.framework.code, row.number): row for row in rows}
     if not any(code == from_code for code, _number in by_key) or not any(code == to_code for code, _n in by_key):
         return 0
     errors, stored = [], 0

@@ -38,7 +38,6 @@ class Framework(ChangeLoggedModel):
     scale_min = models.SmallIntegerField(_("lowest level"))
     scale_max = models.SmallIntegerField(_("highest level"))
     valid_for_years = models.JSONField(_("evaluation years"), default=list, blank=True)
-    document = models.JSONField(_("framework document"))
     sha256 = models.CharField(_("SHA-256 of the document"), max_length=64)
     source_file = models.CharField(_("loaded from"), max_length=200, blank=True)
     is_active = models.BooleanField(
@@ -57,6 +56,11 @@ class Framework(ChangeLoggedModel):
         return self.title
 
     @property
+    def document(self) -> dict:
+        """The framework file as loaded (kept in its own table, see FrameworkDocument)."""
+        return self.stored_document.document
+
+    @property
     def spec(self) -> frameworks.FrameworkSpec:
         """The parsed framework, parsed once per document version and process."""
         spec = _SPEC_CACHE.get(self.sha256)
@@ -71,6 +75,20 @@ class Framework(ChangeLoggedModel):
 
 
 _SPEC_CACHE: dict[str, frameworks.FrameworkSpec] = {}
+
+
+class FrameworkDocument(models.Model):
+    """The framework file itself, apart from Framework: lists that join a period to its framework (of
+    thousands of periods) would otherwise fetch and decode its ~120 kB of JSON for every row."""
+
+    framework = models.OneToOneField(
+        Framework, on_delete=models.CASCADE, primary_key=True, related_name="stored_document"
+    )
+    document = models.JSONField(_("framework document"))
+
+    class Meta:
+        verbose_name = _("framework document")
+        verbose_name_plural = _("framework documents")
 
 
 class Domain(models.Model):

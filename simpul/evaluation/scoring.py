@@ -8,6 +8,7 @@ to the framework's decimals at the end only, which is how published results reco
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,7 +28,17 @@ class LevelsError(ValueError):
 
 
 def round_half_up(value: float, decimals: int) -> float:
-    # Through a 9-decimal step first so that 2.675 stored as 2.67499999… still rounds up, as on paper.
+    """Round half up as on paper, in plain floats (Decimal cost a third of a batch recompute).
+
+    A value less than half a billionth below the half counts as the half, so that 2.675, stored as
+    2.67499999…, rounds up to 2.68; float error in a weighted mean of levels is far smaller than that.
+    """
+    scale = 10**decimals
+    return math.floor(value * scale + 0.5 + 5e-10 * scale) / scale
+
+
+def round_half_up_exact(value: float, decimals: int) -> float:
+    """The reference the fast rounding is tested against: the same rule in Decimal arithmetic."""
     cleaned = Decimal(value).quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
     return float(cleaned.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
 

@@ -381,3 +381,17 @@ def test_satisfaction_indicator_takes_a_fractional_level_from_the_survey():
     assert scoring.normalize_levels(spec, {"33": 3.5}) == {"33": 3.5}
     with pytest.raises(scoring.LevelsError):
         scoring.normalize_levels(spec, {"32": 3.5})
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    value=st.one_of(
+        st.floats(min_value=0, max_value=5, allow_nan=False),
+        # Values on and next to the halves, where the two ways of rounding could part.
+        st.integers(min_value=0, max_value=500).map(lambda n: n / 100 + 0.005),
+        st.integers(min_value=0, max_value=500).map(lambda n: math.nextafter(n / 100 + 0.005, 0)),
+    ),
+    decimals=st.integers(min_value=0, max_value=3),
+)
+def test_fast_rounding_agrees_with_decimal_rounding(value, decimals):
+    assert scoring.round_half_up(value, decimals) == scoring.round_half_up_exact(value, decimals)
