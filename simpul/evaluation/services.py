@@ -269,3 +269,28 @@ def assign_pic(user, assessment: IndicatorAssessment, pic, pic_user=None) -> Ind
         assessment.pic_user = pic_user
         assessment.save()
     return assessment
+
+
+def effort_editable(user, period: EvaluationPeriod):
+    """The assessments whose effort the user may set: all for who may change the period, else those they review."""
+    if permissions.can(user, "change", period):
+        return IndicatorAssessment.objects.filter(period=period)
+    return permissions.restrict(IndicatorAssessment.objects.filter(period=period), user, "review")
+
+
+def set_efforts(user, period: EvaluationPeriod, efforts: dict[str, int]) -> int:
+    """Store the planner's effort per item; all or nothing, each change in the audit trail."""
+    with transaction.atomic():
+        rows = {row.item_key: row for row in effort_editable(user, period).select_for_update()}
+        refused = sorted(set(efforts) - set(rows))
+        if refused:
+            raise PermissionDenied(_("You may not set the effort of: %(items)s.") % {"items": ", ".join(refused)})
+        changed = 0
+        for key, value in efforts.items():
+            row = rows[key]
+            if row.effort != value:
+                row.effort = value
+                # Effort is planning data beside the levels: the reviewer's "review" grant suffices.
+                row.save(update_fields=["effort", "updated_at"])
+                changed += 1
+    return changed

@@ -26,7 +26,7 @@ from django.views import View
 
 from simpul.core import permissions
 from simpul.core import services as core_services
-from simpul.evaluation import charts, planner, scoring
+from simpul.evaluation import charts, planner, scoring, services
 from simpul.evaluation.models import (
     Crosswalk,
     EvaluationPeriod,
@@ -411,31 +411,6 @@ def may_edit_effort(user, period: EvaluationPeriod) -> bool:
     )
 
 
-def effort_editable(user, period: EvaluationPeriod):
-    """The assessments whose effort the user may set: all for who may change the period, else those they review."""
-    if permissions.can(user, "change", period):
-        return IndicatorAssessment.objects.filter(period=period)
-    return permissions.restrict(IndicatorAssessment.objects.filter(period=period), user, "review")
-
-
-def save_efforts(user, period: EvaluationPeriod, efforts: dict[str, int]) -> int:
-    """Store the planner's effort per item; all or nothing, each change in the audit trail."""
-    with transaction.atomic():
-        rows = {row.item_key: row for row in effort_editable(user, period).select_for_update()}
-        refused = sorted(set(efforts) - set(rows))
-        if refused:
-            raise PermissionDenied(_("You may not set the effort of: %(items)s.") % {"items": ", ".join(refused)})
-        changed = 0
-        for key, value in efforts.items():
-            row = rows[key]
-            if row.effort != value:
-                row.effort = value
-                # Effort is planning data beside the levels: the reviewer's "review" grant suffices.
-                row.save(update_fields=["effort", "updated_at"])
-                changed += 1
-    return changed
-
-
 def action_title(spec, indicator_number: int, from_level: int, to_level: int) -> str:
     return _("Raise indicator %(number)s %(name)s from level %(from)s to %(to)s") % {
         "number": indicator_number,
@@ -522,7 +497,7 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
             spec.scale_max,
         )
     editable = (
-        set(effort_editable(user, period).values_list("item_key", flat=True))
+        set(services.effort_editable(user, period).values_list("item_key", flat=True))
         if may_edit_effort(user, period)
         else set()
     )
@@ -676,7 +651,7 @@ class EffortView(LoginRequiredMixin, View):
             )
             return HttpResponseRedirect(back)
         try:
-            changed = save_efforts(request.user, period, efforts)
+            changed = services.set_efforts(request.user, period, efforts)
         except PermissionDenied as error:
             messages.error(request, str(error) + " " + _("Nothing was saved."))
         else:
