@@ -295,6 +295,12 @@ SPECTACULAR_SETTINGS = {
         "ElementStatusEnum": "simpul.architecture.choices.ElementStatus",
         "ProposalStatusEnum": "simpul.architecture.models.ProposalStatus",
         "VerificationStatusEnum": "simpul.architecture.models.VerificationStatus",
+        "EvaluationPeriodStatusEnum": "simpul.evaluation.models.PeriodStatus",
+        "IndicatorAssessmentStatusEnum": "simpul.evaluation.models.AssessmentStatus",
+        "ImprovementActionStatusEnum": "simpul.evaluation.models.ImprovementAction.Status",
+        "EvidenceKindEnum": "simpul.evaluation.models.Evidence.Kind",
+        "NationalStageEnum": "simpul.evaluation.models.NationalStage",
+        "ScoreBasisEnum": "simpul.evaluation.models.ScoreBasis",
     },
 }
 
@@ -303,9 +309,17 @@ SPECTACULAR_SETTINGS = {
 # imports no app.
 SIMPUL_ROLES = "simpul.organizations.roles.ROLES"
 # Each module's demo loader, in dependency order; `simpul demo` runs them all in one transaction.
-SIMPUL_DEMO_LOADERS = ["simpul.organizations.demo.load", "simpul.architecture.demo.load"]
+SIMPUL_DEMO_LOADERS = [
+    "simpul.organizations.demo.load",
+    "simpul.architecture.demo.load",
+    "simpul.evaluation.demo.load",
+]
 # Home-page cards: callables(request) -> list of cards, one entry per module.
-SIMPUL_HOME_CARDS = ["simpul.dashboard.cards.platform_cards", "simpul.architecture.cards.architecture_cards"]
+SIMPUL_HOME_CARDS = [
+    "simpul.dashboard.cards.platform_cards",
+    "simpul.architecture.cards.architecture_cards",
+    "simpul.evaluation.cards.evaluation_cards",
+]
 # Modules shown in the navigation: (label, url name, permission model label).
 SIMPUL_NAVIGATION = [
     (_("Architecture"), "architecture:overview", "architecture.element"),
