@@ -194,11 +194,24 @@ def compute(spec: FrameworkSpec, levels: Mapping[str, float], *, missing_as_mini
     missing = tuple(key for key in compiled.item_keys if key not in levels)
     if missing and not missing_as_minimum:
         raise LevelsError([_("No level for: %(items)s.") % {"items": ", ".join(missing)}])
+    return compute_values(compiled, [levels.get(key) for key in compiled.item_keys])
+
+
+def compute_values(compiled: CompiledFramework, values: list[float | None]) -> IndexResult:
+    """The formula itself, over levels in the order of `compiled.item_keys` (None: not assessed yet,
+    counted at the bottom of the scale). Batch recomputation calls it directly, skipping the dict."""
+    spec = compiled.spec
     floor = float(spec.scale_min)
     aspect_sums = [0.0] * len(compiled.aspect_codes)
     aspect_weights = [0.0] * len(compiled.aspect_codes)
-    for key, weight, aspect in zip(compiled.item_keys, compiled.item_weights, compiled.item_aspect, strict=True):
-        aspect_sums[aspect] += levels.get(key, floor) * weight
+    missing = []
+    for key, value, weight, aspect in zip(
+        compiled.item_keys, values, compiled.item_weights, compiled.item_aspect, strict=True
+    ):
+        if value is None:
+            missing.append(key)
+            value = floor
+        aspect_sums[aspect] += value * weight
         aspect_weights[aspect] += weight
     raw_aspects = [total / weight for total, weight in zip(aspect_sums, aspect_weights, strict=True)]
     raw_domains: list[float] = []
@@ -227,5 +240,5 @@ def compute(spec: FrameworkSpec, levels: Mapping[str, float], *, missing_as_mini
         aspects={c: round_half_up(v, decimals) for c, v in zip(compiled.aspect_codes, raw_aspects, strict=True)},
         raw_domains=dict(zip(compiled.domain_codes, raw_domains, strict=True)),
         raw_aspects=dict(zip(compiled.aspect_codes, raw_aspects, strict=True)),
-        missing=missing,
+        missing=tuple(missing),
     )

@@ -222,9 +222,11 @@ def period_levels(period: EvaluationPeriod, basis: str) -> dict[str, float]:
 
 
 def score_from_levels(period: EvaluationPeriod, basis: str, levels: dict[str, float]) -> PeriodScore:
-    spec = period.framework.spec
-    result = scoring.compute(spec, levels, missing_as_minimum=True)
-    total = len(scoring.compile_framework(spec).item_keys)
+    return score_from_result(period, basis, scoring.compute(period.framework.spec, levels, missing_as_minimum=True))
+
+
+def score_from_result(period: EvaluationPeriod, basis: str, result: scoring.IndexResult) -> PeriodScore:
+    total = len(scoring.compile_framework(period.framework.spec).item_keys)
     return PeriodScore(
         period=period,
         basis=basis,
