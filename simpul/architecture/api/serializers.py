@@ -117,3 +117,5 @@ class FindingSerializer(serializers.Serializer):
     url = serializers.CharField()
     opd = serializers.CharField(source="opd_name")
     record = serializers.CharField()
+    related_record = serializers.CharField(help_text="The other record of a pair finding (e.g. a duplicate), if any.")
+    related_url = serializers.CharField()
