@@ -1,0 +1,327 @@
+"""The report as an A4 PDF (reportlab)."""
+
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from simpul.evaluation.models import ScoreBasis
+from simpul.evaluation.reports.content import Report, _in_report_language
+from simpul.evaluation.reports.wording import (
+    basis_label,
+    evidence_kind,
+    evidence_reference,
+    fmt_level,
+    fmt_number,
+    framework_warning,
+    generated_line,
+    hidden_note,
+    score_note,
+)
+
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+@_in_report_language
+def render_pdf(report: Report, *, compress: bool = True) -> bytes:
+    """The report as an A4 PDF with Helvetica (built into every PDF reader, nothing downloaded)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    sample = getSampleStyleSheet()
+    styles = {
+        "title": ParagraphStyle("title", parent=sample["Title"], fontName="Helvetica-Bold", fontSize=16, leading=20),
+        "h2": ParagraphStyle("h2", parent=sample["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15),
+        "body": ParagraphStyle("body", parent=sample["BodyText"], fontName="Helvetica", fontSize=9, leading=11.5),
+        "warn": ParagraphStyle(
+            "warn",
+            parent=sample["BodyText"],
+            fontName="Helvetica-Bold",
+            fontSize=9,
+            leading=11.5,
+            textColor=colors.HexColor("#8a4b00"),
+            backColor=colors.HexColor("#fff3cd"),
+            borderPadding=4,
+        ),
+        "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=7.5, leading=9),
+        "head": ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9),
+    }
+    width = A4[0] - 36 * mm
+
+    def p(text, style="body"):
+        return Paragraph(escape(str(text)), styles[style])
+
+    def table(header, rows, widths, numeric_from=None):
+        data = [[p(text, "head") for text in header]] + [
+            [cell if hasattr(cell, "wrap") else p(cell, "cell") for cell in row] for row in rows
+        ]
+        result = Table(data, colWidths=[w * width for w in widths], repeatRows=1)
+        commands = [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe4f0")),
+            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8c9bab")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ]
+        result.setStyle(TableStyle(commands))
+        return result
+
+    period = report.period
+    framework = period.framework
+    spec = report.spec
+    story = [
+        p(report.title, "title"),
+        p(period.instansi.name, "h2"),
+        Spacer(1, 2 * mm),
+        table(
+            [_("Particular"), _("Value")],
+            [
+                [_("Instansi"), period.instansi.name],
+                [_("Year"), str(period.year)],
+                [_("Framework"), framework.title],
+                [_("Source regulation"), framework.source_regulation],
+                [_("Verification status"), report.framework_status],
+                [_("Stage"), period.get_status_display()],
+                [_("Target index"), fmt_number(period.target_index, spec.decimals)],
+            ],
+            [0.28, 0.72],
+        ),
+        Spacer(1, 2 * mm),
+    ]
+    warning = framework_warning(report)
+    if warning:
+        story += [p(warning, "warn"), Spacer(1, 2 * mm)]
+    if report.hidden:
+        story += [p(hidden_note(report)), Spacer(1, 2 * mm)]
+
+    story.append(p(_("SPBE index"), "h2"))
+    if report.scores:
+        story.append(
+            table(
+                [_("Basis"), _("Index"), _("Predicate"), _("Items with a level"), _("Note")],
+                [
+                    [
+                        basis_label(basis),
+                        fmt_number(score.index, spec.decimals),
+                        score.predicate,
+                        f"{score.assessed} / {score.total}",
+                        score_note(score),
+                    ]
+                    for basis, score in ((b, report.scores[b]) for b in report.bases)
+                ],
+                [0.2, 0.1, 0.15, 0.15, 0.4],
+            )
+        )
+    else:
+        story.append(p(_("No level has been recorded yet, so there is no index. Fill in the self-assessments first.")))
+
+    story.append(p(_("Domain and aspect values"), "h2"))
+    bases = report.bases
+    value_header = [_("Code"), _("Name"), _("Weight (%)"), *[basis_label(b) for b in bases]]
+    value_widths = [0.07, 0.38, 0.09] + [0.46 / max(len(bases), 1)] * len(bases)
+    if report.domains:
+        story.append(
+            table(
+                value_header,
+                [
+                    [d.code, d.name, fmt_number(d.weight), *[fmt_number(d.values.get(b), spec.decimals) for b in bases]]
+                    for d in report.domains
+                ],
+                value_widths,
+            )
+        )
+        story.append(Spacer(1, 2 * mm))
+    story.append(
+        table(
+            value_header,
+            [
+                [a.code, a.name, fmt_number(a.weight), *[fmt_number(a.values.get(b), spec.decimals) for b in bases]]
+                for a in report.aspects
+            ],
+            value_widths,
+        )
+    )
+    if bases:
+        story += [Spacer(1, 3 * mm), _bar_chart(report, width)]
+
+    story.append(p(_("Indicators"), "h2"))
+    if report.rows:
+        story.append(
+            table(
+                [
+                    _("No."),
+                    _("Indicator"),
+                    _("Weight (%)"),
+                    _("PIC"),
+                    _("Self"),
+                    _("Final"),
+                    _("National"),
+                    _("Status"),
+                ],
+                [
+                    [
+                        row.item_key + ("*" if row.unverified else ""),
+                        row.name,
+                        fmt_number(row.weight),
+                        row.pic or "–",
+                        fmt_level(row.levels[ScoreBasis.SELF]),
+                        fmt_level(row.levels[ScoreBasis.INTERNAL]),
+                        fmt_level(row.levels[ScoreBasis.NATIONAL]),
+                        row.status,
+                    ]
+                    for row in report.rows
+                ],
+                [0.07, 0.36, 0.08, 0.11, 0.08, 0.08, 0.09, 0.13],
+            )
+        )
+    else:
+        story.append(p(_("Your account may not view any indicator of this period.")))
+
+    story.append(p(_("Evidence"), "h2"))
+    evidence_rows = [
+        [row.item_key, item.title, evidence_kind(item), evidence_reference(item)]
+        for row in report.rows
+        for item in row.evidence
+    ]
+    if evidence_rows:
+        story.append(
+            table(
+                [_("No."), _("Title"), _("Kind"), _("File, record or address")], evidence_rows, [0.07, 0.35, 0.13, 0.45]
+            )
+        )
+    without = [row.item_key for row in report.rows if not row.evidence]
+    if without:
+        story.append(p(_("Indicators without evidence: %(items)s.") % {"items": ", ".join(without)}))
+
+    story.append(p(_("Recommendations"), "h2"))
+    if report.national_results:
+        story.append(
+            table(
+                [_("No."), _("Stage"), _("Level"), _("Evaluator's notes"), _("Recommendations")],
+                [
+                    [row.item_key, r.get_stage_display(), fmt_level(r.level), r.notes or "–", r.recommendations or "–"]
+                    for row, r in report.national_results
+                ],
+                [0.07, 0.15, 0.08, 0.35, 0.35],
+            )
+        )
+    else:
+        story.append(p(_("No result of the national evaluation has been recorded yet.")))
+    if report.review_notes:
+        story += [Spacer(1, 2 * mm), p(_("Notes of the internal review"), "body")]
+        story.append(
+            table(
+                [_("No."), _("Status"), _("Review note")],
+                [[row.item_key, row.status, row.assessment.review_note] for row in report.review_notes],
+                [0.07, 0.18, 0.75],
+            )
+        )
+
+    if report.actions:
+        story.append(p(_("Improvement actions"), "h2"))
+        story.append(
+            table(
+                [_("No."), _("Action"), _("Level"), _("OPD"), _("Due date"), _("Status")],
+                [
+                    [
+                        action.item_key,
+                        action.title,
+                        _("from %(from)s to %(to)s") % {"from": action.from_level, "to": action.to_level},
+                        action.owner.short_name,
+                        formats.date_format(action.due_date, "j M Y") if action.due_date else "–",
+                        action.get_status_display(),
+                    ]
+                    for action in report.actions
+                ],
+                [0.07, 0.41, 0.12, 0.12, 0.13, 0.15],
+            )
+        )
+
+    story += [Spacer(1, 4 * mm), p(generated_line(report))]
+
+    footer = f"{report.title} · {period.instansi.name}"
+
+    def on_page(canvas, doc):
+        canvas.saveState()
+        canvas.setFont("Helvetica", 7)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(18 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("page %(number)s") % {"number": doc.page})
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=18 * mm,
+        title=f"{report.title} – {period.instansi.name}",
+        author=report.generated_by,
+        creator="Simpul",
+        lang="id",
+        pageCompression=1 if compress else 0,
+        # Without compression (tests) the output is also made reproducible: no timestamps or random ids.
+        invariant=0 if compress else 1,
+    )
+    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buffer.getvalue()
+
+
+def _bar_chart(report: Report, width: float):
+    """Domain values per basis (aspect values for a framework without domains), as grouped bars."""
+    from reportlab.graphics.charts.barcharts import VerticalBarChart
+    from reportlab.graphics.charts.legends import Legend
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.lib import colors
+
+    rows = report.domains or report.aspects
+    bases = report.bases
+    palette = {
+        ScoreBasis.SELF: colors.HexColor("#9ab7d9"),
+        ScoreBasis.INTERNAL: colors.HexColor("#2f6aa8"),
+        ScoreBasis.NATIONAL: colors.HexColor("#d98c2b"),
+    }
+    spec = report.spec
+    drawing = Drawing(width, 190)
+    drawing.add(
+        String(
+            0, 178, _("Domain values") if report.domains else _("Aspect values"), fontName="Helvetica-Bold", fontSize=9
+        )
+    )
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 150, 135
+    chart.data = [[row.values.get(basis) or 0 for row in rows] for basis in bases]
+    chart.categoryAxis.categoryNames = [row.code for row in rows]
+    chart.categoryAxis.labels.fontName = "Helvetica"
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = min(0, spec.scale_min)
+    chart.valueAxis.valueMax = spec.scale_max
+    chart.valueAxis.valueStep = 1
+    chart.valueAxis.labels.fontName = "Helvetica"
+    chart.valueAxis.labels.fontSize = 7
+    chart.barSpacing = 1
+    chart.groupSpacing = 8
+    for index, basis in enumerate(bases):
+        chart.bars[index].fillColor = palette[basis]
+        chart.bars[index].strokeColor = None
+    chart.barLabelFormat = lambda value: fmt_number(value, spec.decimals)
+    chart.barLabels.fontName = "Helvetica"
+    chart.barLabels.fontSize = 5.5
+    chart.barLabels.nudge = 5
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = width - 110, 150
+    legend.fontName = "Helvetica"
+    legend.fontSize = 7
+    legend.alignment = "right"
+    legend.colorNamePairs = [(palette[basis], basis_label(basis)) for basis in bases]
+    drawing.add(legend)
+    return drawing
