@@ -2,7 +2,7 @@
 
 The report needs the right to view the period (another instansi's period is a 404, as everywhere);
 its indicator rows, evidence and recommendations are then limited to what the reader may view
-(see reports.py), so a PIC's download lists its own indicators under the instansi's index.
+(see the reports package), so a PIC's download lists its own indicators under the instansi's index.
 """
 
 from django.contrib.auth.mixins import LoginRequiredMixin
