@@ -185,6 +185,8 @@ class TrendPoint:
     framework: str
     bands: Sequence[Band] = ()
     note: str = ""
+    # Not every item has a level yet (the rest count at the lowest): drawn hollow, not a real drop.
+    provisional: bool = False
 
 
 def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max: float) -> Chart:
@@ -236,11 +238,15 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
             f'stroke-width="2.5"{dashed}/>'
         )
     for x, y, point in coordinates:
+        fill = "#ffffff" if point.provisional else SERIES_COLOURS[0]
+        note = f" ({escape(point.note)})" if point.provisional and point.note else ""
         body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{SERIES_COLOURS[0]}" data-value="{point.value:.2f}">'
-            f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{SERIES_COLOURS[0]}" stroke-width="2" '
+            f'data-value="{point.value:.2f}"{" data-provisional" if point.provisional else ""}>'
+            f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}{note}</title></circle>"
         )
-        body.append(_text(x, y - 9, number(point.value), "middle", TEXT, 13, ' font-weight="600"'))
+        label = number(point.value) + ("*" if point.provisional else "")
+        body.append(_text(x, y - 9, label, "middle", TEXT, 13, ' font-weight="600"'))
     for index, point in enumerate(points):
         x = left + (index + 0.5) * slot
         body.append(_text(x, top + plot_h + 16, point.label, "middle", TEXT, 13))
@@ -261,12 +267,37 @@ class Ranked:
     predicate: str
     colour: str
     detail: str = ""
+    provisional: bool = False
+
+
+def wrap_label(label: str, width: int = 22, lines: int = 2) -> list[str]:
+    """A label broken at spaces into at most `lines` lines of about `width` characters, the last cut with "…".
+
+    Instansi names share their start ("Pemerintah Kabupaten …"): cut after one line they all looked alike.
+    """
+    result: list[str] = []
+    current = ""
+    words = label.split()
+    for position, word in enumerate(words):
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= width or not current:
+            current = candidate
+            continue
+        result.append(current)
+        current = word
+        if len(result) == lines - 1:
+            current = " ".join(words[position:])
+            break
+    result.append(current)
+    if len(result[-1]) > width:
+        result[-1] = result[-1][: width - 1].rstrip() + "…"
+    return result
 
 
 def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: float) -> Chart:
     """One horizontal bar per instansi, highest first, coloured by its predicate (also written out)."""
-    width, label_w, value_w = 440, 140, 116
-    bar_h, gap, top = 20, 8, 6
+    width, label_w, value_w = 440, 150, 116
+    bar_h, gap, top = 26, 8, 6
     plot_x, plot_w = label_w, width - label_w - value_w
     height = top + len(rows) * (bar_h + gap) + 22
     span = (scale_max - scale_min) or 1
@@ -277,15 +308,18 @@ def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: flo
         body.append(_text(x, height - 6, str(tick), "middle", MUTED, 13))
     for index, row in enumerate(rows):
         y = top + index * (bar_h + gap)
-        # The full name is in the tooltip and the table; the label is cut to stay left of the bar.
-        label = row.label if len(row.label) <= 17 else row.label[:16].rstrip() + "…"
-        body.append(f"<g><title>{escape(row.label)}</title>{_text(0, y + bar_h - 5, label, size=12)}</g>")
+        # The full name is in the tooltip and the table; the label wraps to stay left of the bar.
+        lines = wrap_label(row.label)
+        first_y = y + bar_h / 2 + 4 - (len(lines) - 1) * 6.5
+        texts = "".join(_text(0, first_y + number_ * 13, line, size=12) for number_, line in enumerate(lines))
+        body.append(f"<g><title>{escape(row.label)}</title>{texts}</g>")
         bar_w = max(1.0, (min(max(row.value, scale_min), scale_max) - scale_min) / span * plot_w)
         body.append(
             f'<rect x="{plot_x}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{row.colour}" '
             f'data-value="{row.value:.2f}"><title>{escape(row.label)}: {number(row.value)} {escape(row.predicate)}</title></rect>'
         )
-        body.append(_text(plot_x + bar_w + 4, y + bar_h - 4, f"{number(row.value)} {row.predicate}", size=13))
+        mark = "*" if row.provisional else ""
+        body.append(_text(plot_x + bar_w + 4, y + bar_h / 2 + 5, f"{number(row.value)}{mark} {row.predicate}", size=13))
     desc = _("The latest index of each instansi, highest first.")
     headers = [_("Instansi"), _("Index"), _("Predicate"), _("Period")]
     table = [[row.label, number(row.value), row.predicate or "—", row.detail] for row in rows]

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core import permissions
@@ -112,6 +113,8 @@ class PeriodStatusForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The labels are lower case for use inside sentences; a list of options starts each with a capital.
+        self.fields["status"].choices = [(value, capfirst(label)) for value, label in PeriodStatus.choices]
         bootstrapify(self)
 
 
@@ -168,6 +171,7 @@ class SelfAssessmentForm(forms.Form):
     def __init__(self, *args, levels=(), satisfaction=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.satisfaction = satisfaction
+        self.levels = list(levels)
         if satisfaction is None:
             del self.fields["satisfaction_x"]
             self.fields["self_level"].choices = level_choices(levels)
@@ -176,6 +180,13 @@ class SelfAssessmentForm(forms.Form):
         bootstrapify(self)
         if "self_level" in self.fields:
             self.fields["self_level"].widget.attrs["class"] = "form-check-input"
+
+    def level_options(self) -> list[tuple]:
+        """Each level's radio button with the level's text, so the PIC chooses by criterion, not by number."""
+        if "self_level" not in self.fields:
+            return []
+        specs = {str(spec.level): spec for spec in self.levels}
+        return [(radio, specs.get(str(radio.data["value"]))) for radio in self["self_level"]]
 
     def level(self):
         """The level to store: the chosen one, or the one the survey value x converts to."""

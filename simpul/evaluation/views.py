@@ -24,6 +24,7 @@ from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectEditVi
 from simpul.evaluation import filters, forms, loader, services, tables
 from simpul.evaluation.frameworks import FrameworkError
 from simpul.evaluation.models import (
+    NATIONAL_STAGE_ORDER,
     AssessmentStatus,
     Crosswalk,
     EvaluationPeriod,
@@ -76,6 +77,10 @@ def my_opd_ids(user) -> set[int]:
 # --- Overview -------------------------------------------------------------------------------------
 
 
+# An earlier period is summed up by its most authoritative index: national, else internal, else self.
+BEST_BASIS_FIRST = (ScoreBasis.NATIONAL, ScoreBasis.INTERNAL, ScoreBasis.SELF)
+
+
 class OverviewView(LoginRequiredMixin, View):
     """The current periods of the user's instansi with their index and progress, and the user's to-do lists."""
 
@@ -101,9 +106,15 @@ class OverviewView(LoginRequiredMixin, View):
                 "period": period,
                 "scores": score_rows(period.scores.all()),
                 "progress": status_progress(counts.get(period.pk, {})),
+                # The planner shows every indicator's level: offered to those who see all of them.
+                "can_plan": sum(counts.get(period.pk, {}).values()) == period.assessments.count(),
             }
             for period in current
         ]
+        for period in periods:
+            if period not in current:
+                by_basis = {score.basis: score for score in period.scores.all()}
+                period.best_score = next((by_basis[b] for b in BEST_BASIS_FIRST if b in by_basis), None)
         open_assessments = IndicatorAssessment.objects.exclude(period__status=PeriodStatus.CLOSED).select_related(
             "indicator", "period", "pic"
         )
@@ -278,7 +289,9 @@ class PeriodDetailView(ObjectDetailView):
         user = request.user
         period = get_object_or_404(self.get_queryset(), pk=pk)
         visible = permissions.restrict(
-            IndicatorAssessment.objects.filter(period=period).select_related("indicator__aspect", "pic"), user, "view"
+            IndicatorAssessment.objects.filter(period=period).select_related("indicator__aspect__domain", "pic"),
+            user,
+            "view",
         )
         filterset = filters.AssessmentFilterSet(request.GET, queryset=visible, request=request)
         filterset.filters["aspect"].queryset = period.framework.aspects.all()
@@ -468,7 +481,10 @@ def assessment_context(request, assessment: IndicatorAssessment, **overrides) ->
     ):
         if value is not None:
             marks.setdefault(int(value), []).append(name)
-    national = list(permissions.restrict(assessment.national_results.all(), user, "view"))
+    national = sorted(
+        permissions.restrict(assessment.national_results.all(), user, "view"),
+        key=lambda result: NATIONAL_STAGE_ORDER.index(result.stage),
+    )
     siblings = list(
         permissions.restrict(IndicatorAssessment.objects.filter(period=period), user, "view").values_list(
             "pk", flat=True

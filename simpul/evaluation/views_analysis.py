@@ -182,6 +182,14 @@ class TrendView(LoginRequiredMixin, View):
                 score = _best_score(period.scores.all(), basis)
                 value = float(score.index) if score else None
                 rows.append({"period": period, "score": score})
+                provisional = score is not None and not score.complete
+                note = score.get_basis_display() if score else ""
+                if provisional:
+                    note = _("%(basis)s, provisional: %(assessed)s of %(total)s items assessed") % {
+                        "basis": note,
+                        "assessed": score.assessed,
+                        "total": score.total,
+                    }
                 points.append(
                     charts.TrendPoint(
                         label=str(period.year),
@@ -189,7 +197,8 @@ class TrendView(LoginRequiredMixin, View):
                         predicate=score.predicate if score else "",
                         framework=period.framework.title,
                         bands=charts.predicate_bands(spec),
-                        note=score.get_basis_display() if score else "",
+                        note=note,
+                        provisional=provisional,
                     )
                 )
             if points:
@@ -205,7 +214,14 @@ class TrendView(LoginRequiredMixin, View):
             for before, after in itertools.pairwise(rows)
             if before["period"].framework_id != after["period"].framework_id
         ]
-        context = {"form": form, "instansi": instansi, "rows": rows, "chart": chart, "framework_changes": changes}
+        context = {
+            "form": form,
+            "instansi": instansi,
+            "rows": rows,
+            "chart": chart,
+            "framework_changes": changes,
+            "provisional": any(row["score"] is not None and not row["score"].complete for row in rows),
+        }
         return render(request, self.template_name, context)
 
 
@@ -265,6 +281,7 @@ class ComparisonView(LoginRequiredMixin, View):
                     predicate=score.predicate,
                     colour=band.colour if band else charts.SERIES_COLOURS[0],
                     detail=f"{period.year} · {score.get_basis_display()} · {period.framework.title}",
+                    provisional=not score.complete,
                 )
             )
         chart = None
@@ -282,6 +299,7 @@ class ComparisonView(LoginRequiredMixin, View):
             "chart": chart,
             "rows": [{"period": period, "score": score} for period, score in ordered],
             "mixed_frameworks": mixed,
+            "provisional": any(not score.complete for _period, score in ordered),
         }
         return render(request, self.template_name, context)
 
@@ -290,15 +308,25 @@ class ComparisonView(LoginRequiredMixin, View):
 
 
 def corresponding_indicators(indicator_id: int) -> set[int]:
-    """The indicator and every indicator linked to it through the crosswalk, in any direction and hops."""
+    """The indicator and every indicator linked to it through the crosswalk, in any direction and hops.
+
+    Another indicator of the indicator's own framework is never one of them: two hops through a framework
+    that merged them (59/2020 #4 → Pemdi #x → 59/2020 #7) would otherwise show #7's levels as #4's history,
+    two rows for the same year.
+    """
     edges: dict[int, set[int]] = {}
-    for source, target in Crosswalk.objects.values_list("from_indicator_id", "to_indicator_id"):
+    framework_of: dict[int, int] = {}
+    for source, target, source_fw, target_fw in Crosswalk.objects.values_list(
+        "from_indicator_id", "to_indicator_id", "from_indicator__framework_id", "to_indicator__framework_id"
+    ):
         edges.setdefault(source, set()).add(target)
         edges.setdefault(target, set()).add(source)
+        framework_of[source], framework_of[target] = source_fw, target_fw
+    own_framework = framework_of.get(indicator_id)
     found, queue = {indicator_id}, deque([indicator_id])
     while queue:
         for neighbour in edges.get(queue.popleft(), ()):
-            if neighbour not in found:
+            if neighbour not in found and framework_of.get(neighbour) != own_framework:
                 found.add(neighbour)
                 queue.append(neighbour)
     return found
