@@ -177,7 +177,8 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                     ]
                     for row in report.rows
                 ],
-                [0.07, 0.36, 0.08, 0.11, 0.08, 0.08, 0.09, 0.13],
+                # PIC wide enough for one OPD short name (DISKOMINFO, INSPEKTORAT) on a line.
+                [0.05, 0.34, 0.08, 0.15, 0.08, 0.08, 0.09, 0.13],
             )
         )
     else:
