@@ -162,7 +162,16 @@ def test_long_names_wrap_into_two_lines_and_end_with_an_ellipsis():
 # ------------------------------------------------------------------------------------ content and rights
 
 
-def test_neighbourhood_svg_is_well_formed_escaped_and_limited_to_what_the_user_may_see(graph, world):
+@pytest.fixture
+def english():
+    """Labels are compared in English, whatever language an earlier test left active in this thread."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_neighbourhood_svg_is_well_formed_escaped_and_limited_to_what_the_user_may_see(graph, world, english):
     diagram = diagrams.neighbourhood(graph.app, world.operator_a1)
     svg = diagrams.render_svg(diagram)
     shown = texts(svg)
@@ -197,7 +206,7 @@ def test_neighbourhood_is_capped_with_a_note(graph, world):
     assert "+5" in diagrams.render_svg(diagram)
 
 
-def test_impact_diagram_highlights_the_root_and_places_nodes_by_distance(graph, world):
+def test_impact_diagram_highlights_the_root_and_places_nodes_by_distance(graph, world, english):
     diagram = diagrams.impact_diagram(graph.server, world.admin_a)
     # The server fails: the application on it, then the service and (for the admin) nothing else.
     assert set(diagram.nodes) == {graph.server.pk, graph.app.pk, graph.service.pk}
