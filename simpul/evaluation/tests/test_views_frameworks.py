@@ -21,12 +21,8 @@ def upload(client, document, name="framework.json"):
 
 
 @pytest.fixture
-def document(db, monkeypatch):
+def document(db):
     """A copy of the shipped 59/2020 document under a new id, as an Admin would upload a new version."""
-    # Framework is national data (no instansi path); until the model says so itself, as ReferenceCode
-    # does, the audit trail cannot resolve its scope and loading a new framework fails (reported).
-    if "get_scope_ids" not in Framework.__dict__:
-        monkeypatch.setattr(Framework, "get_scope_ids", lambda self: (None, None), raising=False)
     data = copy.deepcopy(Framework.objects.get(code="permenpanrb-59-2020").document)
     data["id"] = "spbe-uji-coba"
     data["title"] = "Kerangka uji coba"
