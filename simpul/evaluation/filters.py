@@ -1,7 +1,10 @@
 import django_filters
+from django.forms.models import ModelChoiceIterator
+from django.utils.choices import normalize_choices
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
 
-from simpul.core.filters import BaseFilterSet
+from simpul.core.filters import BaseFilterSet, ScopedModelSelect
 from simpul.evaluation import models
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
@@ -28,13 +31,33 @@ class PeriodFilterSet(BaseFilterSet):
         fields = ["instansi", "year", "status", "framework"]
 
 
+class OpdOrNoneSelect(ScopedModelSelect):
+    """The OPDs the user may view, plus django-filter's "none" choice right after the empty one.
+
+    ScopedModelSelect rebuilds its options as Django's plain iterator over the scoped OPDs, which has no
+    place for that choice; turning the rebuilt iterator back into django-filter's own keeps it.
+    """
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        if type(value) is ModelChoiceIterator and getattr(value.field, "null_label", None) is not None:
+            value = filter_fields.ModelChoiceIterator(value.field)
+        self._choices = normalize_choices(value)
+
+
 class AssessmentFilterSet(BaseFilterSet):
     """Filters of the indicator table; the period page narrows `aspect` and `pic` to its framework and instansi."""
 
     search_fields = ("item_key", "indicator__name", "indicator__code", "subject", "pic__short_name", "pic__name")
     status = django_filters.ChoiceFilter(choices=models.AssessmentStatus.choices, label=_("Status"))
-    pic = django_filters.ModelChoiceFilter(queryset=PerangkatDaerah.objects.all(), label=_("PIC (OPD)"))
-    no_pic = django_filters.BooleanFilter(field_name="pic", lookup_expr="isnull", label=_("Without PIC"))
+    # One select for "which OPD" and "none yet": a separate yes/no filter read "Without PIC: Unknown".
+    pic = django_filters.ModelChoiceFilter(
+        queryset=PerangkatDaerah.objects.all(), label=_("PIC (OPD)"), null_label=_("Without PIC"), null_value="none"
+    )
     aspect = django_filters.ModelChoiceFilter(
         field_name="indicator__aspect", queryset=models.Aspect.objects.all(), label=_("Aspect")
     )
@@ -45,3 +68,11 @@ class AssessmentFilterSet(BaseFilterSet):
     class Meta:
         model = models.IndicatorAssessment
         fields = ["status", "pic", "aspect", "period"]
+
+    @property
+    def form(self):
+        form = super().form
+        widget = form.fields["pic"].widget
+        if type(widget) is ScopedModelSelect:
+            form.fields["pic"].widget = OpdOrNoneSelect(widget.user, widget.attrs, widget.choices)
+        return form

@@ -1,8 +1,11 @@
 """Evaluation periods: overview, list, creation, the period page (index, progress, indicator table,
 filters), bulk PIC assignment, stage changes, edit/delete, and a query count that does not grow."""
 
+import re
+
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -169,6 +172,28 @@ def test_period_page_filters_by_status_pic_aspect_and_search(scene):
     )
     empty = client.get(url, {"q": "tidak-ada-sama-sekali"})
     assert rows(empty) == [] and 'data-testid="empty-state"' in empty.content.decode()
+
+
+def pic_options(html: str) -> list[tuple[str, str]]:
+    """(value, label) of the options of the indicator filter's PIC select."""
+    select = re.search(r'<select[^>]*id="id_pic" name="pic">(.*?)</select>', html, re.S)
+    assert select, "the PIC filter is rendered"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def test_pic_filter_offers_without_pic_as_a_choice(scene):
+    IndicatorAssessment.objects.filter(period=scene.period, item_key__in=["3", "4"]).update(pic=None)
+    client = Client(headers={"accept-language": "id"})
+    client.force_login(scene.evaluator_a)
+    for url in (scene.period.get_absolute_url(), reverse("evaluation:indicatorassessment_list")):
+        html = client.get(url).content.decode()
+        # One PIC select: every PIC, then "Tanpa PIC" right after the empty choice; no yes/no/unknown select.
+        assert pic_options(html)[:2] == [("", "---------"), ("none", "Tanpa PIC")]
+        assert {label for _value, label in pic_options(html)[2:]} == {"A1", "A2"}
+        assert "Tidak diketahui" not in html and 'name="no_pic"' not in html
+    assert rows(client.get(scene.period.get_absolute_url(), {"pic": "none"})) == ["3", "4"]
+    listed = client.get(reverse("evaluation:indicatorassessment_list"), {"pic": "none"})
+    assert sorted(row.record.item_key for row in listed.context["table"].rows) == ["3", "4"]
 
 
 def test_pic_sees_only_its_indicators_on_the_period_page(scene):
