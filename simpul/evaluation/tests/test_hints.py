@@ -2,6 +2,8 @@
 accepted as evidence links in one click, never a level; and the mapping file checked against the
 shipped frameworks."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -148,8 +150,16 @@ def test_hints_page_shows_facts_suggestion_and_proposals(scene):
 def test_indicator_without_a_mapping_says_what_to_do(scene):
     item = scene.period.assessments.get(item_key="25")
     assert hints.hints_for(scene.admin_a, item) == []
-    page = client_for(scene.admin_a).get(reverse("evaluation:evidence_hints", args=[item.pk])).content.decode()
-    assert 'data-testid="hints-empty"' in page
+    url = reverse("evaluation:evidence_hints", args=[item.pk])
+    page = client_for(scene.admin_a).get(url).content.decode()
+    empty = re.search(r'data-testid="hints-empty">(.*?)</div>', page, re.S).group(1)
+    # Its own page (without JavaScript) holds no evidence panel: the text does not point "above" but names
+    # the section, and links to the evidence page.
+    assert "above" not in empty and "Evidence section" in empty
+    assert f'href="{reverse("evaluation:evidence", args=[item.pk])}" data-testid="hints-evidence-link"' in empty
+    # Inside the assessment page (htmx) the evidence section is on the same page: no link away from it.
+    panel = client_for(scene.admin_a).get(url, headers={"hx-request": "true"}).content.decode()
+    assert 'data-testid="hints-empty"' in panel and "hints-evidence-link" not in panel
 
 
 def test_complaint_service_hint_is_honest_about_the_missing_module(scene):
