@@ -63,6 +63,10 @@ def panel_context(request, assessment: IndicatorAssessment, forms: dict | None =
         "url_form": forms.get("url") or evidence_form("url", assessment),
         "record_errors": forms.get("record_errors", []),
         "active_form": forms.get("active", ""),
+        # The add forms stay collapsed behind "Add evidence" while the user only reads the list. They are
+        # open after an add (refused, to show why; or done, to add the next one) and on the full page,
+        # which is what a browser without JavaScript gets (it could not open them).
+        "add_open": not request.htmx or bool(forms.get("active")),
         "next_url": "" if request.htmx else request.get_full_path(),
         "search_form": RecordSearchForm(),
         "search_type": "",
@@ -159,7 +163,7 @@ class EvidenceAddView(AssessmentMixin, View):
                 % {"count": len(created)},
             )
             return self.back(assessment)
-        return self.render_panel(assessment, changed=True)
+        return self.render_panel(assessment, {"active": kind}, changed=True)
 
     def refuse(self, assessment, forms):
         # htmx swaps only 2xx answers; a full page says "bad request" to other clients.

@@ -2,6 +2,7 @@
 live Simpul records the user may view, web addresses, removal, and no change once the period is closed."""
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -177,6 +178,38 @@ def test_evidence_list_shows_kind_title_size_checksum_author_and_the_required_ev
     # Level texts of 59/2020 indicator 16 (what the framework asks as evidence).
     assert "SOP penggunaan pusat data" in page
     assert 'data-testid="evidence-add"' in page
+
+
+def add_section(html: str) -> tuple[str, str]:
+    """The "Add evidence" toggle button and the class of the collapsible block of add forms."""
+    button = re.search(r'<button[^>]*data-testid="evidence-add-toggle"[^>]*>[^<]*</button>', html).group(0)
+    block = re.search(r'<div class="([^"]*)" id="ev-add-\d+" data-testid="evidence-add-forms">', html).group(1)
+    return button, block
+
+
+def test_add_forms_are_collapsed_behind_a_button_until_the_user_adds(scene):
+    client = client_for(scene.operator_a1)
+    htmx = {"hx-request": "true"}
+    # In the assessment page (htmx): the list first, the forms behind "Add evidence".
+    panel = client.get(reverse("evaluation:evidence", args=[scene.item.pk]), headers=htmx).content.decode()
+    button, block = add_section(panel)
+    assert ">Add evidence</button>" in button and 'aria-expanded="false"' in button
+    assert f'data-bs-target="#ev-add-{scene.item.pk}"' in button
+    assert block.split() == ["collapse"]
+    assert 'data-testid="evidence-file-form"' in panel  # still there, only folded
+    # A refused input opens the forms on the tab that was used, with the reason.
+    refused = client.post(add_url(scene.item, "url"), {"url": "javascript:alert(1)"}, headers=htmx).content.decode()
+    button, block = add_section(refused)
+    assert block.split() == ["collapse", "show"] and 'aria-expanded="true"' in button
+    url_tab = re.search(r'<div class="([^"]*)" id="ev-url-\d+"', refused).group(1)
+    assert "active" in url_tab.split() and "invalid-feedback" in refused
+    # After an add they stay open for the next one.
+    done = client.post(add_url(scene.item, "url"), {"url": "https://akab.go.id/sop"}, headers=htmx).content.decode()
+    assert add_section(done)[1].split() == ["collapse", "show"]
+    assert 'data-testid="evidence-item"' in done
+    # The evidence page on its own (what a browser without JavaScript opens) shows them open.
+    page = client.get(reverse("evaluation:evidence", args=[scene.item.pk])).content.decode()
+    assert add_section(page)[1].split() == ["collapse", "show"]
 
 
 def test_a_user_who_may_not_add_sees_no_form_and_is_refused(scene):
