@@ -8,18 +8,23 @@ affected part of the graph, not of the whole repository.
 The result holds only the distances. The relationships that were followed, and the path to an
 element, are read on demand for the elements a page actually shows (`edges_among`, `path_to`): a walk
 that reaches 100,000 elements follows some 300,000 relationships, and no page draws them all.
+Likewise `VisibleReach` counts what a user may see of a result in the database and loads only the
+elements of the page shown.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 
 from simpul.architecture.models import Element, Relationship
 from simpul.architecture.vocabulary import RELATIONSHIP_TYPES
+from simpul.core import permissions
 
 SOURCE_DEPENDS = frozenset(k for k, t in RELATIONSHIP_TYPES.items() if t.dependent in ("source", "both"))
 TARGET_DEPENDS = frozenset(k for k, t in RELATIONSHIP_TYPES.items() if t.dependent in ("target", "both"))
@@ -218,3 +223,121 @@ def path_to(result: ImpactResult, element_id: int) -> list[int]:
             break
         chain.append(min(before))  # of several shortest chains, the same one every time
     return list(reversed(chain))
+
+
+# --- What a user may see of a result, a page at a time ----------------------------------------------
+
+PAGE_SIZE = 200  # reached elements listed per page of the impact page, and the API's default limit
+
+
+class VisibleReach:
+    """The elements of an impact result that `user` may view: counted, and listed a page at a time.
+
+    A reach can hold ~100,000 elements and a page shows a few hundred, so only the listed elements are
+    loaded. The counts (per distance, per domain, the owners) are aggregates over the reached ids,
+    which travel as one parameter (see `_pk_in`). The number of queries and what Python handles do
+    not grow with the reach; only the database's work does. Elements the user may not view are left
+    out of every count and list, and `hidden` says how many they are, as the page always did.
+
+    Sliceable and sized, so Django's `Paginator` pages through it: `reach[0:200]` runs one query.
+    """
+
+    def __init__(self, result: ImpactResult, user):
+        self.result = result
+        self.user = user
+        self.levels: dict[int, list[int]] = {}
+        for pk, distance in result.depth.items():
+            if pk != result.root_id:
+                self.levels.setdefault(distance, []).append(pk)
+        self._by_distance: dict[int, int] | None = None
+
+    def elements(self, distances: Iterable[int] | None = None):
+        """The visible reached elements (of the given distances only), as a queryset."""
+        distances = sorted(self.levels) if distances is None else list(distances)
+        ids = [pk for distance in distances for pk in self.levels.get(distance, ())]
+        return permissions.restrict(Element.objects.filter(_pk_in(ids)), self.user, "view")
+
+    def _distance(self, distances: list[int]) -> Case:
+        # The elements' distances as an SQL expression. The query is already limited to these
+        # distances, so the largest level needs no id list of its own: it is what is left.
+        rest = max(distances, key=lambda distance: len(self.levels[distance]))
+        whens = [When(_pk_in(self.levels[d]), then=Value(d)) for d in distances if d != rest]
+        return Case(*whens, default=Value(rest), output_field=IntegerField())
+
+    @property
+    def by_distance(self) -> dict[int, int]:
+        """{distance: number of visible elements at that distance}, nearest first (one query)."""
+        if self._by_distance is None:
+            counts: dict[int, int] = {}
+            if self.levels:
+                distances = sorted(self.levels)
+                rows = (
+                    self.elements(distances)
+                    .annotate(distance=self._distance(distances))
+                    .order_by()
+                    .values("distance")
+                    .annotate(n=Count("pk"))
+                    .values_list("distance", "n")
+                )
+                counts = dict(rows)
+            self._by_distance = {distance: counts[distance] for distance in sorted(counts)}
+        return self._by_distance
+
+    @property
+    def count(self) -> int:
+        return sum(self.by_distance.values())
+
+    @property
+    def hidden(self) -> int:
+        """How many reached elements the user may not view."""
+        return len(self.result.element_ids) - self.count
+
+    def by_domain(self) -> dict[str, int]:
+        """{domain: number of visible elements} (one query)."""
+        if not self.levels:
+            return {}
+        return dict(self.elements().order_by().values("domain").annotate(n=Count("pk")).values_list("domain", "n"))
+
+    def owner_ids(self):
+        """The owners of the visible elements, as a subquery."""
+        return self.elements().order_by().values("owner_id")
+
+    def page(self, offset: int, limit: int) -> list[tuple[Element, int]]:
+        """(element, distance) of the visible elements from `offset`, at most `limit` of them, ordered
+        by distance, then name (one query, reading only the distances the page reaches into)."""
+        if limit <= 0 or offset >= self.count:
+            return []
+        distances, before, position = [], 0, 0
+        for distance, n in self.by_distance.items():
+            if position + n <= offset:
+                before += n
+            elif position < offset + limit:
+                distances.append(distance)
+            position += n
+        rows = (
+            self.elements(distances)
+            .annotate(distance=self._distance(distances))
+            .select_related("owner")
+            .order_by("distance", "name", "pk")[offset - before : offset - before + limit]
+        )
+        return [(element, element.distance) for element in rows]
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, window: slice) -> list[tuple[Element, int]]:
+        if not isinstance(window, slice) or window.step not in (None, 1):
+            raise TypeError("VisibleReach supports slices only")
+        start = window.start or 0
+        stop = self.count if window.stop is None else window.stop
+        return self.page(start, stop - start)
+
+
+def _pk_in(ids: list[int]) -> Q:
+    """`pk IN ids`, the ids sent as one parameter where the database allows it. Through the ORM each
+    id is a placeholder of its own, and for 100k ids building the query costs more than running it."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    if connection.vendor == "sqlite":
+        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+    return Q(pk__in=ids)

@@ -1,5 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from simpul.core.views.generic import (
     ObjectEditView,
     object_history,
 )
-from simpul.organizations.models import Instansi
+from simpul.organizations.models import Instansi, PerangkatDaerah
 
 ELEMENT_IMPORT_LOOKUPS = {
     "owner": "short_name",
@@ -297,43 +299,59 @@ class PublishRequestView(ModelViewMixin, View):
 
 
 class ImpactView(ModelViewMixin, View):
-    """What depends on an element (or what it needs), as a list grouped by distance, with OPDs affected."""
+    """What depends on an element (or what it needs): the nearest reached elements a page at a time,
+    counted per distance and domain, with the OPDs affected.
+
+    A reach can hold ~100,000 elements, so the page lists `page_size` of them, by distance and then
+    name, and the counts come from the database (`impact.VisibleReach`): the queries and the page's
+    size stay the same whatever the reach.
+    """
 
     config = ElementViews
     template_name = "architecture/impact.html"
+    page_size = impact.PAGE_SIZE
 
     def get(self, request, pk):
         element = get_object_or_404(self.get_queryset(), pk=pk)
         direction = request.GET.get("direction", "dependents")
         if direction not in ("dependents", "dependencies"):
             direction = "dependents"
-        result = impact.analyse(element, direction)
-        visible = permissions.restrict(
-            models.Element.objects.filter(pk__in=result.element_ids).select_related("owner"), request.user, "view"
-        )
-        elements = sorted(visible, key=lambda e: (result.depth[e.pk], e.domain, e.name))
-        hidden = len(result.element_ids) - len(elements)
-        opds = sorted({e.owner for e in elements} | ({element.owner} if direction == "dependents" else set()), key=str)
+        reach = impact.VisibleReach(impact.analyse(element, direction), request.user)
+        page = Paginator(reach, self.page_size).get_page(request.GET.get("page"))
+        owners = Q(pk__in=reach.owner_ids())
+        if direction == "dependents":
+            owners |= Q(pk=element.owner_id)
         return render(
             request,
             self.template_name,
             {
                 "element": element,
                 "direction": direction,
-                "rows": [{"element": e, "depth": result.depth[e.pk]} for e in elements],
-                "hidden_count": hidden,
-                "affected_opds": opds,
-                "by_domain": _count_by_domain(elements),
+                "page": page,
+                "page_size": self.page_size,
+                "page_urls": _page_urls(request, page),
+                "rows": [{"element": e, "depth": distance} for e, distance in page.object_list],
+                "by_distance": list(reach.by_distance.items()),
+                "hidden_count": reach.hidden,
+                "affected_opds": sorted(PerangkatDaerah.objects.filter(owners), key=str),
+                "by_domain": sorted((str(Domain(d).label), n) for d, n in reach.by_domain().items()),
             },
         )
 
 
-def _count_by_domain(elements) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for e in elements:
-        label = str(Domain(e.domain).label)
-        counts[label] = counts.get(label, 0) + 1
-    return sorted(counts.items())
+def _page_urls(request, page) -> dict[str, str]:
+    """Links to the first, previous, next and last page, keeping the other parameters (direction)."""
+    numbers = {}
+    if page.has_previous():
+        numbers.update(first=1, previous=page.previous_page_number())
+    if page.has_next():
+        numbers.update(next=page.next_page_number(), last=page.paginator.num_pages)
+    urls = {}
+    for name, number in numbers.items():
+        query = request.GET.copy()
+        query["page"] = number
+        urls[name] = f"?{query.urlencode()}"
+    return urls
 
 
 class ComplianceView(ModelViewMixin, View):

@@ -104,6 +104,10 @@ class ImpactElementSerializer(serializers.Serializer):
 class ImpactSerializer(serializers.Serializer):
     root = serializers.IntegerField()
     direction = serializers.CharField()
+    count = serializers.IntegerField(help_text="Reached elements you may see, listed or not.")
+    by_distance = serializers.DictField(child=serializers.IntegerField(), help_text="Of those, how many per distance.")
+    limit = serializers.IntegerField()
+    offset = serializers.IntegerField()
     elements = ImpactElementSerializer(many=True)
     affected_opds = serializers.ListField(child=serializers.CharField())
     hidden = serializers.IntegerField()

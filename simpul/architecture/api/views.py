@@ -1,3 +1,4 @@
+from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -7,7 +8,9 @@ from simpul.architecture import compliance, filters, impact, models, services
 from simpul.architecture.api import serializers
 from simpul.core import permissions
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
-from simpul.organizations.models import Instansi
+from simpul.organizations.models import Instansi, PerangkatDaerah
+
+MAX_IMPACT_LIMIT = 1000  # elements one impact response lists at most; page on with offset
 
 
 class ReviewedElementViewSet(ScopedModelViewSet):
@@ -31,33 +34,49 @@ class ElementViewSet(ReviewedElementViewSet):
     ordering_fields = ["name", "domain", "updated_at"]
 
     @extend_schema(
-        parameters=[OpenApiParameter("direction", str, enum=["dependents", "dependencies"])],
+        parameters=[
+            OpenApiParameter("direction", str, enum=["dependents", "dependencies"]),
+            OpenApiParameter("limit", int, description=f"Elements listed, at most {MAX_IMPACT_LIMIT}."),
+            OpenApiParameter("offset", int, description="Elements skipped, in order of distance and then name."),
+        ],
         responses=serializers.ImpactSerializer,
     )
     @action(detail=True, methods=["get"])
     def impact(self, request, pk=None):
-        """What depends on this element (or, with direction=dependencies, what it needs), transitively."""
+        """What depends on this element (or, with direction=dependencies, what it needs), transitively.
+
+        Lists `limit` of the reached elements from `offset`, by distance and then name; `count` and
+        `by_distance` count all of those the user may see, `hidden` the others."""
         element = self.get_object()
         direction = request.query_params.get("direction", "dependents")
         if direction not in ("dependents", "dependencies"):
             direction = "dependents"
-        result = impact.analyse(element, direction)
-        visible = permissions.restrict(
-            models.Element.objects.filter(pk__in=result.element_ids).select_related("owner"), request.user, "view"
-        )
-        rows = sorted(visible, key=lambda e: (result.depth[e.pk], e.name))
-        opds = sorted({str(e.owner) for e in rows} | {str(element.owner)})
+        limit = min(_non_negative(request.query_params.get("limit"), impact.PAGE_SIZE), MAX_IMPACT_LIMIT)
+        offset = _non_negative(request.query_params.get("offset"), 0)
+        reach = impact.VisibleReach(impact.analyse(element, direction), request.user)
+        owners = PerangkatDaerah.objects.filter(Q(pk__in=reach.owner_ids()) | Q(pk=element.owner_id))
         data = {
             "root": element.pk,
             "direction": direction,
+            "count": reach.count,
+            "by_distance": {str(distance): n for distance, n in reach.by_distance.items()},
+            "limit": limit,
+            "offset": offset,
             "elements": [
-                {"id": e.pk, "name": e.name, "domain": e.domain, "owner": str(e.owner), "depth": result.depth[e.pk]}
-                for e in rows
+                {"id": e.pk, "name": e.name, "domain": e.domain, "owner": str(e.owner), "depth": distance}
+                for e, distance in reach.page(offset, limit)
             ],
-            "affected_opds": opds,
-            "hidden": len(result.element_ids) - len(rows),
+            "affected_opds": sorted(str(opd) for opd in owners),
+            "hidden": reach.hidden,
         }
         return Response(serializers.ImpactSerializer(data).data)
+
+
+def _non_negative(value: str | None, default: int) -> int:
+    try:
+        return max(int(value), 0) if value not in (None, "") else default
+    except ValueError:
+        return default
 
 
 def _typed_viewset(model_class, serializer_class, filterset_class):
