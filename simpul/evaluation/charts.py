@@ -326,8 +326,19 @@ def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: flo
     return Chart(title, _svg(width, height, title, desc, body), headers, table)
 
 
-def steps(title: str, start: float, values: Sequence[tuple[str, float]], target: float, scale_min, scale_max) -> Chart:
-    """The index after each planned step as a rising step line, with the target as a dashed line."""
+def steps(
+    title: str,
+    start: float,
+    values: Sequence[tuple[str, float]],
+    target: float,
+    scale_min,
+    scale_max,
+    label_header: str = "",
+) -> Chart:
+    """The index after each planned step as a rising step line, with the target as a dashed line.
+
+    A step may be several raises taken together (an indicator's); `label_header` names what a label is.
+    """
     width, height = 440, 170
     left, right, top, bottom = 30, 8, 12, 26
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -368,6 +379,6 @@ def steps(title: str, start: float, values: Sequence[tuple[str, float]], target:
         if len(values) <= 12:
             body.append(_text(x, height - 10, str(index), "middle", MUTED, 12))
     desc = _("The index after each step, starting from %(start)s.") % {"start": number(start)}
-    headers = [_("Step"), _("Index after")]
+    headers = [label_header or _("Step"), _("Index after")]
     rows = [[label, number(value)] for label, value in values]
     return Chart(title, _svg(width, height, title, desc, body), headers, rows)

@@ -76,6 +76,20 @@ class Plan:
 
 
 @dataclass(frozen=True)
+class ItemRaise:
+    """The plan's steps on one item taken together: from its level now to the level the plan reaches."""
+
+    item_key: str
+    indicator_number: int
+    from_level: float
+    to_level: float
+    steps: int
+    effort: int
+    gain: float
+    index_after: float
+
+
+@dataclass(frozen=True)
 class _Candidate:
     gain: float
     effort: int
@@ -371,6 +385,35 @@ def plan(
         start_predicate=start.predicate,
         final_predicate=final.predicate,
     )
+
+
+def item_raises(spec: FrameworkSpec, levels: Mapping[str, float], plan: Plan) -> list[ItemRaise]:
+    """The plan as one raise per item, the items in the order the plan first raises them.
+
+    A person reads "indicator 5 from 2 to 4" rather than two rows 2→3 and 3→4 apart in the list. The
+    `index_after` of a raise is the rounded index once it and every raise before it are done, by
+    `scoring.compute` (the last one is the plan's final index). `levels` are the plan's starting levels.
+    """
+    grouped: dict[str, list[Step]] = {}
+    for step in plan.steps:
+        grouped.setdefault(step.item_key, []).append(step)
+    reached = full_levels(spec, levels)
+    raises = []
+    for key, steps in grouped.items():
+        reached[key] = max(step.to_level for step in steps)
+        raises.append(
+            ItemRaise(
+                item_key=key,
+                indicator_number=steps[0].indicator_number,
+                from_level=min(step.from_level for step in steps),
+                to_level=reached[key],
+                steps=len(steps),
+                effort=sum(step.effort for step in steps),
+                gain=sum(step.gain for step in steps),
+                index_after=scoring.compute(spec, reached).index,
+            )
+        )
+    return raises
 
 
 def _raised(steps: list[Step]) -> dict[str, float]:

@@ -501,28 +501,33 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
     efforts = {row.item_key: row.effort for row in rows}
     plan = planner.plan(spec, levels, target, efforts)
     by_key = {row.item_key: row for row in rows}
-    step_rows = [
+    # One row per indicator (its raise over one or more levels), as the plan orders them.
+    raise_rows = [
         {
-            "step": step,
+            "raise": item,
             "number": position,
-            "row": by_key.get(step.item_key),
-            "value": f"{step.item_key}:{step.from_level:g}:{step.to_level:g}",
-            "title": action_title(spec, step.indicator_number, int(step.from_level), _ceil(step.to_level)),
+            "row": by_key.get(item.item_key),
+            "value": f"{item.item_key}:{item.from_level:g}:{item.to_level:g}",
+            "title": action_title(spec, item.indicator_number, int(item.from_level), _ceil(item.to_level)),
         }
-        for position, step in enumerate(plan.steps, start=1)
+        for position, item in enumerate(planner.item_raises(spec, levels, plan), start=1)
     ]
     chart = None
-    if plan.steps:
+    if raise_rows:
         chart = charts.steps(
-            _("Index after each step"),
+            _("Index after each indicator's raise"),
             plan.start_index,
             [
-                (f"{n['number']}. #{n['step'].item_key} → {n['step'].to_level:g}", n["step"].index_after)
-                for n in step_rows
+                (
+                    f"{n['number']}. #{n['raise'].item_key} {n['raise'].from_level:g} → {n['raise'].to_level:g}",
+                    n["raise"].index_after,
+                )
+                for n in raise_rows
             ],
             target,
             spec.scale_min,
             spec.scale_max,
+            label_header=_("Indicator"),
         )
     editable = (
         set(services.effort_editable(user, period).values_list("item_key", flat=True))
@@ -539,7 +544,7 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
         "start": start,
         "target": target,
         "plan": plan,
-        "step_rows": step_rows,
+        "raise_rows": raise_rows,
         "chart": chart,
         "effort_rows": [{"row": row, "editable": row.item_key in editable} for row in rows],
         "can_edit_effort": bool(editable),
@@ -693,7 +698,12 @@ def _query(request) -> str:
 
 
 class PlanToActionsView(LoginRequiredMixin, View):
-    """Turns the ticked steps of a plan into improvement actions, all in one transaction."""
+    """Turns the ticked indicators of a plan into improvement actions, all in one transaction.
+
+    An action is one level up (as the model describes it): an indicator raised from 2 to 4 becomes the
+    actions 2→3 and 3→4, so the owner reports progress level by level and an action that exists already
+    for one of those levels is not made twice.
+    """
 
     def post(self, request, pk):
         user = request.user
@@ -717,20 +727,22 @@ class PlanToActionsView(LoginRequiredMixin, View):
                 return HttpResponseRedirect(back)
         steps, errors = [], []
         for value in chosen:
-            parsed = _parse_step(value, rows, spec)
+            parsed = _parse_raise(value, rows, spec)
             if parsed is None:
                 errors.append(value)
             else:
-                steps.append(parsed)
+                steps.extend(parsed)
         if not steps or errors:
             messages.error(
                 request,
-                _("Tick at least one step of the plan.")
+                _("Tick at least one indicator of the plan.")
                 if not errors
                 else _("These steps are not part of this evaluation: %(steps)s.") % {"steps": ", ".join(errors)},
             )
             return HttpResponseRedirect(back)
-        missing_owner = [row.item_key for row, _f, _t in steps if owner is None and row.pic_id is None]
+        missing_owner = list(
+            dict.fromkeys(row.item_key for row, _f, _t in steps if owner is None and row.pic_id is None)
+        )
         if missing_owner:
             messages.error(
                 request,
@@ -762,6 +774,8 @@ class PlanToActionsView(LoginRequiredMixin, View):
                     )
                     action.full_clean()
                     core_services.create_object(user, action)
+                    # Overlapping ticked ranges of one indicator make each level's action once.
+                    existing.add((row.item_key, from_level, to_level))
                     created += 1
         except PermissionDenied:
             messages.error(
@@ -781,17 +795,20 @@ class PlanToActionsView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("evaluation:period_actions", args=[pk]))
 
 
-def _parse_step(value: str, rows: dict, spec):
-    """'<item>:<from>:<to>' of one step up, as whole levels (a survey-scored level is rounded outwards)."""
+def _parse_raise(value: str, rows: dict, spec) -> list[tuple] | None:
+    """'<item>:<from>:<to>', an item's raise by one or more levels, as its one-level steps (row, from, to).
+
+    Steps are between whole levels: a survey-scored level is rounded outwards (2.5 → 4 gives 2→3, 3→4).
+    """
     try:
         key, low, high = value.split(":")
         low_value, high_value = float(low), float(high)
     except ValueError:
         return None
     row = rows.get(key)
-    if row is None or not spec.scale_min <= low_value < high_value <= min(low_value + 1, spec.scale_max):
+    if row is None or not spec.scale_min <= low_value < high_value <= spec.scale_max:
         return None
-    return row, int(low_value // 1), _ceil(high_value)
+    return [(row, level, level + 1) for level in range(int(low_value // 1), _ceil(high_value))]
 
 
 # --- Actions --------------------------------------------------------------------------------------

@@ -314,3 +314,30 @@ def test_what_if_recomputes_with_the_changes():
     assert result.index > scoring.compute(spec, levels).index
     # Unknown items are ignored and out-of-scale values are clamped to the scale.
     assert planner.what_if(spec, levels, {"99": 5, "1": 9}) == scoring.compute(spec, {**levels, "1": 5.0})
+
+
+# --- The plan per indicator ---------------------------------------------------------------------
+
+
+def test_item_raises_take_each_items_steps_together_in_the_plans_order():
+    # Item 4 is survey-scored: from 2.5 its last step (4.5 → 5) is half a level and comes later in the plan.
+    spec = small_framework([30, 30, 20, 20], [2, 2], satisfaction=True)
+    levels = {"1": 3.0, "2": 4.0, "3": 2.0, "4": 2.5}
+    efforts = {"1": 1, "2": 1, "3": 2, "4": 1}
+    result = planner.plan(spec, levels, 5.5, efforts)  # out of reach: every item to the top
+    raises = planner.item_raises(spec, levels, result)
+    assert [r.item_key for r in raises] == list(dict.fromkeys(step.item_key for step in result.steps))
+    assert len(raises) == 4 < len(result.steps)
+    reached = dict(levels)
+    for item in raises:
+        steps = [step for step in result.steps if step.item_key == item.item_key]
+        assert (item.from_level, item.to_level) == (levels[item.item_key], 5.0)
+        assert (item.steps, item.effort) == (len(steps), sum(step.effort for step in steps))
+        assert item.gain == pytest.approx(sum(step.gain for step in steps))
+        reached[item.item_key] = item.to_level
+        assert item.index_after == scoring.compute(spec, reached).index
+    survey = next(item for item in raises if item.item_key == "4")
+    assert (survey.from_level, survey.to_level, survey.steps) == (2.5, 5.0, 3)
+    assert raises[-1].index_after == result.final_index == 5.0
+    # Nothing to raise, nothing listed.
+    assert planner.item_raises(spec, levels, planner.plan(spec, levels, 1.0)) == []

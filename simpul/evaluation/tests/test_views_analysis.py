@@ -3,6 +3,7 @@ view, the indicator history through the crosswalk, the planner (efforts, steps i
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 
@@ -165,6 +166,13 @@ def test_planner_defaults_to_the_next_predicate_and_shows_the_steps(scene):
     assert [(s.item_key, s.from_level) for s in plan.steps] == [(s.item_key, s.from_level) for s in expected.steps]
     assert 'data-testid="plan-table"' in html and 'data-testid="roadmap-note"' in html
     assert f'data-value="{plan.final_index:.2f}"' in str(page.context["chart"].svg)
+    # One row per indicator: raised twice (3 → 5) shows once, with both steps' effort.
+    shown = [
+        (row["raise"].item_key, row["raise"].from_level, row["raise"].to_level, row["raise"].steps)
+        for row in page.context["raise_rows"]
+    ]
+    assert len(shown) == len({s.item_key for s in plan.steps}) < len(plan.steps)
+    assert sum(steps for *_rest, steps in shown) == len(plan.steps)
     # The period's own target wins over the next predicate; a predicate can be chosen instead.
     EvaluationPeriod.objects.filter(pk=scene.period.pk).update(target_index=Decimal("3.30"))
     assert client_for(scene.evaluator_a).get(planner_url(scene.period)).context["target"] == 3.3
@@ -209,32 +217,81 @@ def test_efforts_change_the_plan(scene):
     assert {s.item_key for s in second.steps}.isdisjoint({s.item_key for s in first.steps})
 
 
-def test_steps_become_actions_owned_by_the_pic(scene):
+def plan_rows(html: str) -> list[list[str]]:
+    """The cells of the plan table's rows, as text."""
+    table = re.search(r'data-testid="plan-table">(.*?)</table>', html, re.S).group(1)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r'<tr data-item="[^"]*" data-testid="plan-row">(.*?)</tr>', table, re.S)
+    ]
+
+
+def test_plan_table_shows_one_row_per_indicator_in_the_plans_order(scene):
+    # Every level up costs 2, so a row's effort (the sum of its steps') differs from its number of steps.
+    IndicatorAssessment.objects.filter(period=scene.period).update(effort=2)
     client = client_for(scene.evaluator_a)
-    steps = client.get(planner_url(scene.period, target="3.22")).context["step_rows"]
-    values = [row["value"] for row in steps]
+    page = client.get(planner_url(scene.period, target="3.30"))
+    html = html_of(page)
+    plan = page.context["plan"]
+    spec = scene.period.framework.spec
+    levels = scoring.normalize_levels(spec, DENPASAR_2021)
+    order = list(dict.fromkeys(step.item_key for step in plan.steps))
+    rows = plan_rows(html)
+    assert [row[2].split(".")[0] for row in rows] == order  # the indicators as the plan orders them
+    assert [row[1] for row in rows] == [str(n) for n in range(1, len(order) + 1)]
+    raised = dict(levels)
+    for row, key in zip(rows, order, strict=True):
+        steps = [step for step in plan.steps if step.item_key == key]
+        raised[key] = steps[-1].to_level
+        assessment = scene.period.assessments.get(item_key=key)
+        # checkbox, #, indicator, from → to, steps, PIC, summed effort, index once this indicator is raised
+        assert row[2] == f"{key}. {assessment.indicator.name}"
+        assert row[3] == f"{steps[0].from_level:g} → {steps[-1].to_level:g}"
+        assert row[4:7] == [str(len(steps)), assessment.pic.short_name, str(sum(s.effort for s in steps))]
+        assert row[7] == f"{scoring.compute(spec, raised).index:.2f}"
+    assert any(int(row[4]) > 1 for row in rows), "the case raises an indicator by more than one level"
+    assert [int(row[6]) for row in rows] == [2 * int(row[4]) for row in rows]
+    assert rows[-1][7] == f"{plan.final_index:.2f}"
+    # The chart has one point per indicator too.
+    assert len(page.context["chart"].rows) == len(rows)
+
+
+def test_indicators_become_one_action_per_level_owned_by_the_pic(scene):
+    client = client_for(scene.evaluator_a)
+    page = client.get(planner_url(scene.period, target="3.30"))
+    values = [row["value"] for row in page.context["raise_rows"]]
+    plan = page.context["plan"]
     response = client.post(
         reverse("evaluation:period_plan_actions", args=[scene.period.pk]), {"step": values, "due_date": "2025-06-30"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("evaluation:period_actions", args=[scene.period.pk])
     actions = list(ImprovementAction.objects.filter(period=scene.period).order_by("pk"))
-    assert len(actions) == len(values) > 0
+    # An indicator raised from 3 to 5 becomes the actions 3→4 and 4→5: one per step of the plan.
+    assert sorted((a.item_key, a.from_level, a.to_level) for a in actions) == sorted(
+        (s.item_key, int(s.from_level), int(s.to_level)) for s in plan.steps
+    )
+    assert len({a.item_key for a in actions}) < len(actions)
     first = actions[0]
     number = first.indicator.number
     name = scene.period.framework.spec.indicator(number).name
     assert first.title == f"Raise indicator {number} {name} from level {first.from_level} to {first.to_level}"
-    assert first.to_level == first.from_level + 1
+    assert all(action.to_level == action.from_level + 1 for action in actions)
     assert {action.owner for action in actions} <= {scene.a1, scene.a2}
     assert str(first.due_date) == "2025-06-30"
-    # The same steps again are skipped, not duplicated.
+    # The same indicators again, or a range overlapping an action that exists, are skipped, not duplicated.
     client.post(reverse("evaluation:period_plan_actions", args=[scene.period.pk]), {"step": values})
-    assert ImprovementAction.objects.filter(period=scene.period).count() == len(values)
+    assert ImprovementAction.objects.filter(period=scene.period).count() == len(plan.steps)
+    key = first.item_key
+    client.post(
+        reverse("evaluation:period_plan_actions", args=[scene.period.pk]), {"step": [f"{key}:3:5", f"{key}:4:5"]}
+    )
+    assert ImprovementAction.objects.filter(period=scene.period).count() == len(plan.steps)
 
 
 def test_actions_refused_for_users_without_permission(scene):
     client = client_for(scene.koordinator_a)
-    steps = client.get(planner_url(scene.period, target="3.22")).context["step_rows"]
+    steps = client.get(planner_url(scene.period, target="3.22")).context["raise_rows"]
     assert client.get(planner_url(scene.period)).context["can_add_actions"] is False
     response = client.post(
         reverse("evaluation:period_plan_actions", args=[scene.period.pk]), {"step": [steps[0]["value"]]}
@@ -251,16 +308,23 @@ def test_actions_refused_for_users_without_permission(scene):
 
 
 def test_steps_not_of_this_period_are_refused(scene):
-    response = client_for(scene.evaluator_a).post(
-        reverse("evaluation:period_plan_actions", args=[scene.period.pk]), {"step": ["99:1:2", "1:1:3"]}
-    )
-    assert response.status_code == 302
-    assert not ImprovementAction.objects.exists()
+    url = reverse("evaluation:period_plan_actions", args=[scene.period.pk])
+    for values in (["99:1:2", "1:1:3"], ["1:3:3"], ["1:0:2"], ["1:4:6"], ["1:nan:2"], ["1:2"]):
+        response = client_for(scene.evaluator_a).post(url, {"step": values})
+        assert response.status_code == 302
+        assert not ImprovementAction.objects.exists(), values
+
+
+def test_a_survey_level_between_levels_is_raised_by_whole_levels(scene):
+    url = reverse("evaluation:period_plan_actions", args=[scene.period.pk])
+    client_for(scene.evaluator_a).post(url, {"step": ["1:2.5:4"]})
+    levels = ImprovementAction.objects.filter(period=scene.period).values_list("from_level", "to_level")
+    assert sorted(levels) == [(2, 3), (3, 4)]
 
 
 def test_action_list_filters_and_the_owner_updates_the_status(scene):
     client = client_for(scene.evaluator_a)
-    steps = client.get(planner_url(scene.period, target="3.22")).context["step_rows"]
+    steps = client.get(planner_url(scene.period, target="3.22")).context["raise_rows"]
     client.post(
         reverse("evaluation:period_plan_actions", args=[scene.period.pk]),
         {"step": [row["value"] for row in steps], "owner": scene.a2.pk},
