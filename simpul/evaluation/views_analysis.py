@@ -584,18 +584,34 @@ def whatif_context(period: EvaluationPeriod, rows, basis: str, changes: dict[str
     spec = period.framework.spec
     levels = planner.full_levels(spec, levels_on(rows, basis))
     fractional = scoring.compile_framework(spec).fractional_items
-    sliders = [
+    aspect_of = {indicator.number: indicator.aspect for indicator in spec.indicators}
+    by_aspect: dict[str, list[dict]] = {}
+    for row in rows:
+        by_aspect.setdefault(aspect_of[row.indicator.number], []).append(
+            {
+                "row": row,
+                "name": f"level_{row.item_key}",
+                "value": changes.get(row.item_key, levels[row.item_key]),
+                "start": levels[row.item_key],
+                "step": "0.5" if row.item_key in fractional else "1",
+            }
+        )
+    result = whatif_result(spec, levels, changes)
+    # One group of sliders per aspect, in the framework's order, headed by the aspect's index now: a flat
+    # list of 47 sliders gave no bearings.
+    groups = [
         {
-            "row": row,
-            "name": f"level_{row.item_key}",
-            "value": changes.get(row.item_key, levels[row.item_key]),
-            "start": levels[row.item_key],
-            "step": "0.5" if row.item_key in fractional else "1",
+            "code": aspect.code,
+            "name": aspect.name,
+            "index": result["before"].aspects[aspect.code],
+            "sliders": by_aspect[aspect.code],
+            "changed": any(slider["value"] != slider["start"] for slider in by_aspect[aspect.code]),
         }
-        for row in rows
+        for aspect in spec.aspects
+        if aspect.code in by_aspect
     ]
-    return whatif_result(spec, levels, changes) | {
-        "sliders": sliders,
+    return result | {
+        "groups": groups,
         "scale_min": spec.scale_min,
         "scale_max": spec.scale_max,
         "ticks": list(range(spec.scale_min, spec.scale_max + 1)),

@@ -383,3 +383,27 @@ def test_what_if_endpoint_recomputes_the_index_quickly(scene):
 def test_what_if_refuses_those_who_do_not_see_every_indicator(scene):
     url = reverse("evaluation:period_whatif", args=[scene.period.pk])
     assert client_for(scene.operator_a1).get(url, headers={"hx-request": "true"}).status_code == 403
+
+
+def test_what_if_sliders_are_grouped_by_aspect_with_its_index_now(scene):
+    page = client_for(scene.evaluator_a).get(planner_url(scene.period, level_21="5"))
+    html = html_of(page)
+    spec = scene.period.framework.spec
+    now = scoring.compute(spec, scoring.normalize_levels(spec, DENPASAR_2021))
+    groups = re.findall(
+        r'<details class="[^"]*" open data-whatif-aspect="([^"]+)"( data-changed)? data-testid="whatif-aspect">'
+        r'.*?data-testid="whatif-aspect-index">now ([\d.]+)</span>(.*?)</details>',
+        html,
+        re.S,
+    )
+    # Every aspect of the framework in its order, each with its index now and the sliders of its indicators.
+    assert [code for code, *_rest in groups] == [aspect.code for aspect in spec.aspects]
+    for code, changed, index, body in groups:
+        assert index == f"{now.aspects[code]:.2f}"
+        keys = re.findall(r'name="level_(\w+)"', body)
+        assert keys and all(spec.indicator(int(key)).aspect == code for key in keys)
+        # The group holding the moved slider (21) is marked, so a phone keeps it open.
+        assert bool(changed) == ("21" in keys)
+    assert sum(len(re.findall(r'name="level_', body)) for *_rest, body in groups) == len(DENPASAR_2021)
+    # The sliders still post to the same htmx endpoint.
+    assert f'hx-get="{reverse("evaluation:period_whatif", args=[scene.period.pk])}"' in html
