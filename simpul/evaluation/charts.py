@@ -10,6 +10,7 @@ position on the scale, so a framework with other bands gets colours without code
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -25,7 +26,23 @@ SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 # Predicate bands from the lowest to the highest: background tints and the strong colours of bars.
 BAND_TINTS = ("#fbe3d6", "#fdf0cf", "#fff9d6", "#e2f2e9", "#dbeaf6", "#ece2f0")
 BAND_COLOURS = ("#B03A00", "#A66A00", "#8A7A00", "#007A5A", "#005A8C", "#7D3C98")
-FONT = 14
+# A chart is drawn WIDTH units wide and fills its box (width="100%"), so its text scales with the box. On a
+# phone that box is about PHONE_BOX CSS pixels wide (a 360-px screen less the page's and the card's padding),
+# where text of s units shows at s × PHONE_BOX / WIDTH pixels: `text_size` keeps every text at least
+# MIN_TEXT_PX there. On a wide screen a chart grows to at most MAX_SCALE × its width in pixels, so the same
+# text stays under about 17 px (a 440-unit chart stretched 1.6 times showed 9 px on a phone, 21 px on a desk).
+WIDTH = 360
+PHONE_BOX = 300
+MIN_TEXT_PX = 11
+MAX_SCALE = 1.2
+
+
+def text_size(nominal: float = 0, width: float = WIDTH) -> int:
+    """A font size in viewBox units: `nominal`, but never under MIN_TEXT_PX once the chart fits a phone."""
+    return max(math.ceil(nominal), math.ceil(MIN_TEXT_PX * width / PHONE_BOX))
+
+
+FONT = text_size()
 TEXT = "#212529"
 MUTED = "#6c757d"
 GRID = "#dee2e6"
@@ -95,21 +112,26 @@ def band_for(bands: Sequence[Band], value: float) -> Band | None:
     return bands[0] if bands else None
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> SafeString:
+def _svg(width: int, height: float, title: str, desc: str, body: list[str]) -> SafeString:
     # Every text put into the body is escaped where it is put in; numbers are formatted here.
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" style="max-width:{round(width * 1.6)}px;height:auto" '
-        f'font-family="system-ui, sans-serif" font-size="{FONT}">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" width="100%" '
+        f'role="img" style="max-width:{round(width * MAX_SCALE)}px;height:auto" '
+        f'font-family="system-ui, sans-serif" font-size="{text_size(width=width)}">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
     )
 
 
 def _text(x: float, y: float, content: str, anchor: str = "start", colour: str = TEXT, size: int = FONT, extra=""):
     return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}" font-size="{size}"{extra}>'
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}" font-size="{text_size(size)}"{extra}>'
         f"{escape(content)}</text>"
     )
+
+
+def _text_width(content: str, size: int = FONT) -> float:
+    """About how wide a text is in units: the sans-serif average of a little over half the font size."""
+    return len(content) * size * 0.56
 
 
 def grouped_bars(
@@ -125,12 +147,14 @@ def grouped_bars(
     Horizontal, because category codes stay readable on a phone and the chart grows downwards.
     """
     series = [s if s.colour else Series(s.key, s.label, s.values, SERIES_COLOURS[i]) for i, s in enumerate(series)]
-    width, label_w, value_w = 440, 40, 44
-    bar_h, gap = 16, 10
+    width = WIDTH
+    label_w = max(40, max((_text_width(code) for code, _name in categories), default=0) + 8)
+    value_w = _text_width(number(scale_max)) + 8
+    bar_h, gap = FONT + 4, 10
     plot_x, plot_w = label_w, width - label_w - value_w
     group_h = max(1, len(series)) * bar_h + gap
     top = 8
-    height = top + len(categories) * group_h + 28
+    height = top + len(categories) * group_h + FONT + 14
     span = (scale_max - scale_min) or 1
 
     def x_of(value: float) -> float:
@@ -146,7 +170,7 @@ def grouped_bars(
     for tick in range(int(scale_min), int(scale_max) + 1):
         x = x_of(tick)
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{plot_bottom}" stroke="{GRID}"/>')
-        body.append(_text(x, plot_bottom + 16, str(tick), "middle", MUTED, 13))
+        body.append(_text(x, plot_bottom + FONT + 2, str(tick), "middle", MUTED))
     for row, (code, name) in enumerate(categories):
         y0 = top + row * group_h
         label = _text(0, y0 + group_h / 2 + 4, code, extra=' font-weight="600"')
@@ -155,15 +179,15 @@ def grouped_bars(
             value = item.values.get(code)
             y = y0 + position * bar_h
             if value is None:
-                body.append(_text(plot_x + 4, y + bar_h - 3, "—", colour=MUTED, size=13))
+                body.append(_text(plot_x + 4, y + bar_h - 4, "—", colour=MUTED))
                 continue
             bar_w = max(1.0, x_of(value) - plot_x)
             body.append(
-                f'<rect x="{plot_x}" y="{y + 1}" width="{bar_w:.1f}" height="{bar_h - 2}" fill="{item.colour}" '
+                f'<rect x="{plot_x:.1f}" y="{y + 1}" width="{bar_w:.1f}" height="{bar_h - 2}" fill="{item.colour}" '
                 f'data-series="{escape(item.key)}" data-category="{escape(code)}" data-value="{value:.2f}">'
                 f"<title>{escape(item.label)} {escape(code)}: {number(value)}</title></rect>"
             )
-            body.append(_text(plot_x + bar_w + 4, y + bar_h - 3, number(value), size=13))
+            body.append(_text(plot_x + bar_w + 4, y + bar_h - 4, number(value)))
     desc = _("Values from %(low)s to %(high)s per %(count)s categories.") % {
         "low": number(scale_min, 0),
         "high": number(scale_max, 0),
@@ -194,12 +218,18 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
 
     Where the framework changes, a dashed line marks it: the values either side are not the same measure.
     """
-    width, height = 440, 240
-    left, right, top, bottom = 26, 8, 12, 30
+    width, height = WIDTH, 220
+    left, right, top, bottom = 24, 8, FONT + 8, FONT + 16
     plot_w, plot_h = width - left - right, height - top - bottom
     count = max(1, len(points))
     slot = plot_w / count
     span = (scale_max - scale_min) or 1
+    # Too many years for their labels side by side: label every n-th, counted back from the latest.
+    widest = max((_text_width(text) for p in points for text in (p.label, number(p.value) + "*")), default=0)
+    every = max(1, math.ceil((widest + 4) / slot))
+
+    def labelled(index: int) -> bool:
+        return (len(points) - 1 - index) % every == 0
 
     def y_of(value: float) -> float:
         return top + plot_h - (min(max(value, scale_min), scale_max) - scale_min) / span * plot_h
@@ -216,7 +246,7 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
     for tick in range(int(scale_min), int(scale_max) + 1):
         y = y_of(tick)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 6, y + 4, str(tick), "end", MUTED, 13))
+        body.append(_text(left - 6, y + 5, str(tick), "end", MUTED))
     for index, (before, after) in enumerate(itertools.pairwise(points), start=1):
         if before.framework != after.framework:
             x = left + index * slot
@@ -225,19 +255,24 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
                 f'stroke-dasharray="4 3" data-framework-change="{escape(after.framework)}">'
                 f"<title>{escape(_('Framework changes to %(name)s') % {'name': after.framework})}</title></line>"
             )
-            body.append(_text(x + 3, top + 11, _("new framework"), colour=TEXT, size=13))
+            note = _("new framework")
+            # Written right of the line, or left of it where it would run out of the chart.
+            if x + 3 + _text_width(note) <= width - right:
+                body.append(_text(x + 3, top + FONT, note))
+            else:
+                body.append(_text(x - 3, top + FONT, note, "end"))
     coordinates = [
-        (left + (index + 0.5) * slot, y_of(point.value), point)
+        (left + (index + 0.5) * slot, y_of(point.value), point, index)
         for index, point in enumerate(points)
         if point.value is not None
     ]
-    for (x1, y1, first), (x2, y2, second) in itertools.pairwise(coordinates):
+    for (x1, y1, first, _i), (x2, y2, second, _j) in itertools.pairwise(coordinates):
         dashed = ' stroke-dasharray="5 4"' if first.framework != second.framework else ""
         body.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{SERIES_COLOURS[0]}" '
             f'stroke-width="2.5"{dashed}/>'
         )
-    for x, y, point in coordinates:
+    for x, y, point, index in coordinates:
         fill = "#ffffff" if point.provisional else SERIES_COLOURS[0]
         note = f" ({escape(point.note)})" if point.provisional and point.note else ""
         body.append(
@@ -245,11 +280,13 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
             f'data-value="{point.value:.2f}"{" data-provisional" if point.provisional else ""}>'
             f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}{note}</title></circle>"
         )
-        label = number(point.value) + ("*" if point.provisional else "")
-        body.append(_text(x, y - 9, label, "middle", TEXT, 13, ' font-weight="600"'))
+        if labelled(index):
+            label = number(point.value) + ("*" if point.provisional else "")
+            body.append(_text(x, y - 9, label, "middle", TEXT, extra=' font-weight="600"'))
     for index, point in enumerate(points):
         x = left + (index + 0.5) * slot
-        body.append(_text(x, top + plot_h + 16, point.label, "middle", TEXT, 13))
+        if labelled(index):
+            body.append(_text(x, top + plot_h + FONT + 2, point.label, "middle", TEXT))
         if point.value is None:
             body.append(_text(x, top + plot_h / 2, "—", "middle", MUTED))
     desc = _("The index per year; shaded areas are the predicate bands of each year's framework.")
@@ -295,35 +332,43 @@ def wrap_label(label: str, width: int = 22, lines: int = 2) -> list[str]:
 
 
 def ranking(title: str, rows: Sequence[Ranked], scale_min: float, scale_max: float) -> Chart:
-    """One horizontal bar per instansi, highest first, coloured by its predicate (also written out)."""
-    width, label_w, value_w = 440, 150, 116
-    bar_h, gap, top = 26, 8, 6
-    plot_x, plot_w = label_w, width - label_w - value_w
-    height = top + len(rows) * (bar_h + gap) + 22
+    """One horizontal bar per instansi, highest first, coloured by its predicate (also written out).
+
+    The name stands above its bar across the chart's width (wrapped, not cut after "Pemerintah Kabupaten"),
+    so on a phone neither the name nor the bar is squeezed by the other.
+    """
+    width = WIDTH
+    line_h, bar_h, gap, top = FONT + 3, 16, 10, 6
+    values = [f"{number(row.value)}{'*' if row.provisional else ''} {row.predicate}".strip() for row in rows]
+    value_w = min(width / 2, max((_text_width(value) for value in values), default=0) + 8)
+    plot_w = width - value_w
     span = (scale_max - scale_min) or 1
-    body = []
-    for tick in range(int(scale_min), int(scale_max) + 1):
-        x = plot_x + (tick - scale_min) / span * plot_w
-        body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{height - 20}" stroke="{GRID}"/>')
-        body.append(_text(x, height - 6, str(tick), "middle", MUTED, 13))
-    for index, row in enumerate(rows):
-        y = top + index * (bar_h + gap)
-        # The full name is in the tooltip and the table; the label wraps to stay left of the bar.
-        lines = wrap_label(row.label)
-        first_y = y + bar_h / 2 + 4 - (len(lines) - 1) * 6.5
-        texts = "".join(_text(0, first_y + number_ * 13, line, size=12) for number_, line in enumerate(lines))
+    chars = int(width / (FONT * 0.56))
+    body, y = [], top
+    for row, value in zip(rows, values, strict=True):
+        # The full name is in the tooltip and the table.
+        lines = wrap_label(row.label, chars)
+        texts = "".join(_text(0, y + FONT + index * line_h, line) for index, line in enumerate(lines))
         body.append(f"<g><title>{escape(row.label)}</title>{texts}</g>")
+        bar_y = y + len(lines) * line_h + 4
         bar_w = max(1.0, (min(max(row.value, scale_min), scale_max) - scale_min) / span * plot_w)
         body.append(
-            f'<rect x="{plot_x}" y="{y}" width="{bar_w:.1f}" height="{bar_h}" fill="{row.colour}" '
+            f'<rect x="0" y="{bar_y}" width="{bar_w:.1f}" height="{bar_h}" fill="{row.colour}" '
             f'data-value="{row.value:.2f}"><title>{escape(row.label)}: {number(row.value)} {escape(row.predicate)}</title></rect>'
         )
-        mark = "*" if row.provisional else ""
-        body.append(_text(plot_x + bar_w + 4, y + bar_h / 2 + 5, f"{number(row.value)}{mark} {row.predicate}", size=13))
+        body.append(_text(bar_w + 4, bar_y + bar_h - 3, value))
+        y = bar_y + bar_h + gap
+    height = y + FONT + 4
+    ticks = []
+    for tick in range(int(scale_min), int(scale_max) + 1):
+        x = (tick - scale_min) / span * plot_w
+        ticks.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{y - gap:.1f}" stroke="{GRID}"/>')
+        anchor = "start" if tick == scale_min else "middle"
+        ticks.append(_text(x, height - 4, str(tick), anchor, MUTED))
     desc = _("The latest index of each instansi, highest first.")
     headers = [_("Instansi"), _("Index"), _("Predicate"), _("Period")]
     table = [[row.label, number(row.value), row.predicate or "—", row.detail] for row in rows]
-    return Chart(title, _svg(width, height, title, desc, body), headers, table)
+    return Chart(title, _svg(width, height, title, desc, ticks + body), headers, table)
 
 
 def steps(
@@ -339,8 +384,8 @@ def steps(
 
     A step may be several raises taken together (an indicator's); `label_header` names what a label is.
     """
-    width, height = 440, 170
-    left, right, top, bottom = 30, 8, 12, 26
+    width, height = WIDTH, 170
+    left, right, top, bottom = 30, 8, FONT + 6, FONT + 14
     plot_w, plot_h = width - left - right, height - top - bottom
     low = max(scale_min, min([start, target, *[value for _label, value in values]]) - 0.2)
     high = min(scale_max, max([start, target, *[value for _label, value in values]]) + 0.2)
@@ -355,13 +400,13 @@ def steps(
     for tick in (low, (low + high) / 2, high):
         y = y_of(tick)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 4, y + 4, number(tick, 1), "end", MUTED, 12))
+        body.append(_text(left - 4, y + 5, number(tick, 1), "end", MUTED))
     target_y = y_of(target)
     body.append(
         f'<line x1="{left}" y1="{target_y:.1f}" x2="{width - right}" y2="{target_y:.1f}" stroke="{SERIES_COLOURS[3]}" '
         f'stroke-dasharray="6 4" stroke-width="1.5"><title>{escape(_("Target"))}: {number(target)}</title></line>'
     )
-    body.append(_text(width - right, target_y - 4, f"{_('Target')} {number(target)}", "end", SERIES_COLOURS[3], 13))
+    body.append(_text(width - right, target_y - 4, f"{_('Target')} {number(target)}", "end", SERIES_COLOURS[3]))
     points = [(left, y_of(start))]
     for index, (_label, value) in enumerate(values, start=1):
         x = left + index * step_w
@@ -376,8 +421,8 @@ def steps(
             f'<circle cx="{x:.1f}" cy="{y_of(value):.1f}" r="3" fill="{SERIES_COLOURS[0]}" data-value="{value:.2f}">'
             f"<title>{escape(label)}: {number(value)}</title></circle>"
         )
-        if len(values) <= 12:
-            body.append(_text(x, height - 10, str(index), "middle", MUTED, 12))
+        if step_w >= _text_width(str(len(values))) + 4:
+            body.append(_text(x, height - 6, str(index), "middle", MUTED))
     desc = _("The index after each step, starting from %(start)s.") % {"start": number(start)}
     headers = [label_header or _("Step"), _("Index after")]
     rows = [[label, number(value)] for label, value in values]

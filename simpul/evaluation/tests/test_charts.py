@@ -126,3 +126,34 @@ def test_step_chart_shows_each_index_and_the_target():
     assert [c.get("data-value") for c in root.iter(f"{SVG}circle")] == ["3.22", "3.25"]
     assert any(re.search(r"Target 3\.25", t.text or "") for t in root.iter(f"{SVG}text"))
     assert chart.rows == [["1. #32", "3.22"], ["2. #33", "3.25"]]
+
+
+def one_chart_of_each_kind() -> list[charts.Chart]:
+    bands = charts.predicate_bands(shipped_framework("permenpanrb-59-2020"))
+    aspects = [(f"A{n}", f"Aspek {n}") for n in range(1, 9)]
+    years = [charts.TrendPoint(str(2018 + n), 2.0 + n / 10, "Cukup", "59/2020", bands) for n in range(9)]
+    return [
+        charts.grouped_bars("b", aspects, [charts.Series("s", "s", {c: 3.25 for c, _n in aspects})], 1, 5, bands),
+        charts.trend("t", years, 1, 5),
+        charts.ranking("r", [charts.Ranked("Pemerintah Kabupaten Lampung Timur", 2.62, "Sangat Baik", "#000")], 1, 5),
+        charts.steps("s", 2.48, [(f"{n}. #{n}", 2.48 + n / 100) for n in range(1, 13)], 2.6, 1, 5),
+    ]
+
+
+def test_chart_text_is_sized_for_a_phone_and_not_oversized_on_a_desk():
+    # A chart fills its box: a 360-px phone gives it 304 px (less the page's 2 × 12 and the card's 2 × 16).
+    assert charts.PHONE_BOX <= 360 - 2 * 12 - 2 * 16 and charts.MIN_TEXT_PX >= 11
+    for chart in one_chart_of_each_kind():
+        root = parsed(chart)
+        width = float(root.get("viewBox").split()[2])
+        widest = float(re.search(r"max-width:(\d+)px", root.get("style")).group(1))
+        sizes = {float(text.get("font-size")) for text in root.iter(f"{SVG}text")}
+        assert sizes and float(root.get("font-size")) in sizes
+        for size in sizes:
+            # Shown at size × box / viewBox width pixels: at least 11 px on the phone, under 18 on a desk.
+            assert size * charts.PHONE_BOX / width >= charts.MIN_TEXT_PX, (chart.title, size)
+            assert size * widest / width < 18, (chart.title, size)
+    # The rule: a nominal size, raised to what reads MIN_TEXT_PX on a phone; a wider drawing needs more units.
+    assert charts.text_size() == 14  # ceil(11 × 360 / 300)
+    assert charts.text_size(12) == 14 and charts.text_size(20) == 20
+    assert charts.text_size(width=720) == 27  # ceil(11 × 720 / 300)
