@@ -225,19 +225,30 @@ def score_from_levels(period: EvaluationPeriod, basis: str, levels: dict[str, fl
     return score_from_result(period, basis, scoring.compute(period.framework.spec, levels, missing_as_minimum=True))
 
 
+# The columns of a stored score, in the order `score_values` gives them (the batch writes them as rows).
+SCORE_FIELDS = ("period", "basis", "index", "raw_index", "predicate", "domains", "aspects", "assessed", "total")
+
+
+def score_values(period_id: int, basis: str, result: scoring.IndexResult, total: int) -> tuple:
+    """A stored score's values, in the order of SCORE_FIELDS; `total` is the framework's item count."""
+    return (
+        period_id,
+        basis,
+        Decimal(str(result.index)),
+        result.raw_index,
+        result.predicate,
+        result.domains,
+        result.aspects,
+        total - len(result.missing),
+        total,
+    )
+
+
 def score_from_result(period: EvaluationPeriod, basis: str, result: scoring.IndexResult) -> PeriodScore:
     total = len(scoring.compile_framework(period.framework.spec).item_keys)
-    return PeriodScore(
-        period=period,
-        basis=basis,
-        index=Decimal(str(result.index)),
-        raw_index=result.raw_index,
-        predicate=result.predicate,
-        domains=result.domains,
-        aspects=result.aspects,
-        assessed=total - len(result.missing),
-        total=total,
-    )
+    values = dict(zip(SCORE_FIELDS, score_values(period.pk, basis, result, total), strict=True))
+    values["period"] = period
+    return PeriodScore(**values)
 
 
 def recompute_period(period: EvaluationPeriod) -> list[PeriodScore]:

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from simpul.evaluation import services
+from simpul.evaluation import scoring, services
 from simpul.evaluation.models import EvaluationPeriod, Framework, IndicatorAssessment, PeriodScore
 from simpul.evaluation.tests.test_frameworks import valid_document
 
@@ -292,3 +292,39 @@ def test_batch_recompute_stores_what_recompute_period_stores(world):
     assert recompute_periods(EvaluationPeriod.objects.filter(pk__in=[p.pk for p in periods])) == 3
     assert {period.pk: _scores(period) for period in periods} == expected
     assert PeriodScore.objects.filter(predicate="stale").count() == 0
+
+
+def test_batch_recompute_reads_levels_whatever_the_row_order(world):
+    """Rows stored out of the framework's item order, and an item without any row, score as one period does."""
+    from simpul.evaluation.batch import fetch_levels, load_periods, recompute_periods
+
+    period = services.create_period(
+        world.admin_a,
+        EvaluationPeriod(instansi=world.inst_a, year=2024, framework=Framework.objects.get(code="permenpanrb-59-2020")),
+    )
+    rows = list(IndicatorAssessment.objects.filter(period=period).order_by("pk"))
+    for n, row in enumerate(rows):
+        row.self_level = Decimal(1 + n % 5)
+        row.final_level = Decimal("2.5") if n % 4 == 0 else None
+        row.save()
+    # The first item's row is written again, so the database returns it last; the second item loses its row.
+    moved, dropped = rows[0], rows[1]
+    IndicatorAssessment.objects.filter(pk=moved.pk).delete()
+    moved.pk = None
+    moved.save()
+    IndicatorAssessment.objects.filter(pk=dropped.pk).delete()
+
+    levels = fetch_levels(load_periods(EvaluationPeriod.objects.filter(pk=period.pk)))[period.pk]
+    keys = list(IndicatorAssessment.objects.filter(period=period).order_by("pk").values_list("item_key", flat=True))
+    assert keys[-1] == moved.item_key
+    item_keys = list(scoring.compile_framework(period.framework.spec).item_keys)
+    assert levels["self"][item_keys.index(moved.item_key)] == float(moved.self_level)
+    assert levels["self"][item_keys.index(dropped.item_key)] is None
+    assert levels["internal"][item_keys.index(moved.item_key)] == 2.5
+
+    services.recompute_period(period)
+    expected = _scores(period)
+    assert expected["self"][5:] == (len(rows) - 1, len(rows))
+    PeriodScore.objects.update(index=Decimal(0), raw_index=0.0, predicate="stale")
+    recompute_periods(EvaluationPeriod.objects.filter(pk=period.pk))
+    assert _scores(period) == expected
