@@ -1,6 +1,9 @@
-"""Base table for every list page: sortable columns, links, column choice."""
+"""Base table for every list page: sortable columns, links, column choice, and fast row rendering."""
 
 import django_tables2 as tables
+from django.utils import formats
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +30,35 @@ class BaseTable(tables.Table):
         kwargs.setdefault("exclude", [c for c in all_columns if c not in chosen])
         super().__init__(*args, **kwargs)
         self.visible_column_names = chosen
+
+    def rendered_rows(self) -> list[SafeString]:
+        """The current page's rows as ready `<tr>` HTML, the same markup django-tables2's template writes.
+
+        The template loop per cell (attributes recomputed for every cell, a `{% if %}` per cell) cost
+        about as much as computing the cells; a 100-row page spent most of its time there. Cell values
+        still come from `BoundRow.get_cell`, so columns render and link exactly as before. A list, not a
+        generator: consumed by the template's `{% for %}`, the generator measured three times slower.
+        """
+        columns = list(self.columns)
+        # A column's <td> attributes are the same on every row unless some attribute is computed
+        # from the record; only those columns are recomputed per cell, as django-tables2 does.
+        static_td = {
+            column.name: column.attrs["td"].as_html() for column in columns if not self._td_depends_on_row(column)
+        }
+        rows = []
+        for row in self.paginated_rows:
+            cells = []
+            for column in columns:
+                value = row.get_cell(column.name)
+                td = static_td.get(column.name)
+                if td is None:
+                    column.current_value, column.current_record = value, row.record
+                    td = column.attrs["td"].as_html()
+                cells.append(format_html("<td {}>{}</td>", td, formats.localize(value, use_l10n=column.localize)))
+            rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))
+        return rows
+
+    def _td_depends_on_row(self, column) -> bool:
+        attrs = {**self.attrs, **column.column.attrs}
+        td = attrs.get("td", attrs.get("cell", {}))
+        return any(callable(value) for value in td.values())
