@@ -218,10 +218,15 @@ def test_efforts_change_the_plan(scene):
 
 
 def plan_rows(html: str) -> list[list[str]]:
-    """The cells of the plan table's rows, as text."""
+    """The cells of the plan table's rows, as text (without the phone's summary under the name)."""
     table = re.search(r'data-testid="plan-table">(.*?)</table>', html, re.S).group(1)
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        [
+            re.sub(
+                r"<[^>]+>", "", re.sub(r'<div class="d-sm-none[^"]*" data-testid="plan-row-xs">.*?</div>', "", cell)
+            ).strip()
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        ]
         for row in re.findall(r'<tr data-item="[^"]*" data-testid="plan-row">(.*?)</tr>', table, re.S)
     ]
 
@@ -249,6 +254,9 @@ def test_plan_table_shows_one_row_per_indicator_in_the_plans_order(scene):
         assert row[3] == f"{steps[0].from_level:g} → {steps[-1].to_level:g}"
         assert row[4:7] == [str(len(steps)), assessment.pic.short_name, str(sum(s.effort for s in steps))]
         assert row[7] == f"{scoring.compute(spec, raised).index:.2f}"
+    # A phone hides those columns and reads the same under the name.
+    phone = re.findall(r'data-testid="plan-row-xs">(.*?)</div>', html)
+    assert phone[0] == f"{rows[0][3]} · {rows[0][4]} steps, effort {rows[0][6]} · {rows[0][5]}"
     assert any(int(row[4]) > 1 for row in rows), "the case raises an indicator by more than one level"
     assert [int(row[6]) for row in rows] == [2 * int(row[4]) for row in rows]
     assert rows[-1][7] == f"{plan.final_index:.2f}"
