@@ -52,7 +52,11 @@ def test_pic_submits_with_evidence_reviewer_returns_pic_sees_the_note(page):
     # Evidence: a document and a link to the Satu Data portal recorded in the architecture.
     panel = page.get_by_test_id("evidence-panel")
     expect(panel.get_by_test_id("evidence-empty")).to_be_visible()
+    # The add forms wait behind a button until the PIC asks for them.
     file_form = panel.get_by_test_id("evidence-file-form")
+    expect(file_form).to_be_hidden()
+    panel.get_by_test_id("evidence-add-toggle").click()
+    expect(file_form).to_be_visible()
     file_form.locator("input[type=file]").set_input_files(
         {"name": "notulen-forum-satu-data.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
