@@ -112,6 +112,8 @@ class PeriodStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Stage"), choices=PeriodStatus.choices)
 
     def __init__(self, *args, **kwargs):
+        # Shares the period page with the indicator filter's status select.
+        kwargs.setdefault("auto_id", "id_stage_%s")
         super().__init__(*args, **kwargs)
         # The labels are lower case for use inside sentences; a list of options starts each with a capital.
         self.fields["status"].choices = [(value, capfirst(label)) for value, label in PeriodStatus.choices]
@@ -134,6 +136,8 @@ class AssignPicForm(forms.Form):
     )
 
     def __init__(self, *args, period: EvaluationPeriod, user, **kwargs):
+        # The period page also holds the indicator filter, whose PIC select would otherwise share id_pic.
+        kwargs.setdefault("auto_id", "id_assign_%s")
         super().__init__(*args, **kwargs)
         self.fields["assessments"].queryset = permissions.restrict(period.assessments.all(), user, "review")
         self.fields["pic"].queryset = PerangkatDaerah.objects.filter(instansi=period.instansi_id, is_active=True)

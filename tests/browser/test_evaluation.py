@@ -56,7 +56,8 @@ def test_pic_submits_with_evidence_reviewer_returns_pic_sees_the_note(page):
     file_form = panel.get_by_test_id("evidence-file-form")
     expect(file_form).to_be_hidden()
     panel.get_by_test_id("evidence-add-toggle").click()
-    expect(file_form).to_be_visible()
+    # Bootstrap marks the section "show" once it has finished opening; a click during the slide can miss.
+    expect(panel.locator(".collapse.show").filter(has=file_form)).to_have_count(1)
     file_form.locator("input[type=file]").set_input_files(
         {"name": "notulen-forum-satu-data.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )

@@ -205,6 +205,11 @@ def test_pic_sees_only_its_indicators_on_the_period_page(scene):
 
 def test_reviewer_assigns_pics_in_bulk(scene):
     client = client_for(scene.evaluator_a)
+    # The PIC filter and the assign form share the page: every id is unique, so each label names its own select.
+    html = client.get(scene.period.get_absolute_url()).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    assert 'for="id_assign_pic"' in html and 'id="id_assign_pic"' in html
     chosen = list(scene.period.assessments.filter(item_key__in=["3", "4"]).values_list("pk", flat=True))
     response = client.post(
         reverse("evaluation:evaluationperiod_assign", args=[scene.period.pk]),
