@@ -57,7 +57,7 @@ def test_pic_submits_with_evidence_reviewer_returns_pic_sees_the_note(page):
     expect(file_form).to_be_hidden()
     panel.get_by_test_id("evidence-add-toggle").click()
     # Bootstrap marks the section "show" once it has finished opening; a click during the slide can miss.
-    expect(panel.locator(".collapse.show").filter(has=file_form)).to_have_count(1)
+    expect(panel.get_by_test_id("evidence-add-forms")).to_have_class(re.compile(r"\bcollapse show\b"))
     file_form.locator("input[type=file]").set_input_files(
         {"name": "notulen-forum-satu-data.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
