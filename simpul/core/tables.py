@@ -5,6 +5,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import utils as tables_utils
 
 
 class BaseTable(tables.Table):
@@ -62,3 +63,31 @@ class BaseTable(tables.Table):
         attrs = {**self.attrs, **column.column.attrs}
         td = attrs.get("td", attrs.get("cell", {}))
         return any(callable(value) for value in td.values())
+
+
+_library_signature = tables_utils.signature
+_signatures: dict = {}
+SIGNATURE_CACHE_SIZE = 4096
+
+
+def _remembered_signature(function):
+    """django-tables2's `signature`, remembered per function: it calls `inspect.signature` for every cell
+    and every computed attribute, a sixth of a 100-row page. A bound method has the signature of its
+    function without `self`, whichever instance it is bound to, so the function and "bound or not" are
+    the key."""
+    try:
+        key = (getattr(function, "__func__", function), hasattr(function, "__func__"))
+        return _signatures[key]
+    except TypeError:  # an unhashable callable
+        return _library_signature(function)
+    except KeyError:
+        if len(_signatures) >= SIGNATURE_CACHE_SIZE:
+            # Tables built at run time with fresh lambdas must not grow this without end.
+            _signatures.clear()
+        _signatures[key] = result = _library_signature(function)
+        return result
+
+
+def remember_signatures() -> None:
+    """Install the remembered signature in django-tables2 (called once, from CoreConfig.ready)."""
+    tables_utils.signature = _remembered_signature

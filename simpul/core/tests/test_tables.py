@@ -62,3 +62,28 @@ def test_an_empty_page_says_what_to_do():
     with translation.override("en"):
         html = _render(OpdTable(PerangkatDaerah.objects.none()), "core/table.html")
     assert _tbody(html) == '<tr><td colspan="5">No records match. Change the filter or add a new record.</td></tr>'
+
+
+def test_remembered_signatures_match_django_tables2s_own():
+    from django_tables2 import utils as tables_utils
+
+    from simpul.core import tables as core_tables
+
+    class Column:
+        def render(self, value, record):
+            return value
+
+        def render_all(self, **kwargs):
+            return kwargs
+
+    def plain(value, table=None):
+        return value
+
+    first, second = Column(), Column()
+    assert tables_utils.signature is core_tables._remembered_signature  # installed by CoreConfig.ready
+    for function in (first.render, second.render, Column.render, first.render_all, plain, lambda record: record):
+        assert tables_utils.signature(function) == core_tables._library_signature(function)
+    # A bound method drops `self`, its function does not: both are remembered apart.
+    assert tables_utils.signature(first.render) == (("value", "record"), None)
+    assert tables_utils.signature(Column.render) == (("self", "value", "record"), None)
+    assert tables_utils.call_with_appropriate(second.render, {"value": 3, "record": None, "table": None}) == 3
