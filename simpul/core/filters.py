@@ -81,16 +81,27 @@ class BaseFilterSet(django_filters.FilterSet):
             return queryset
         terms = [term for term in value.split() if term][:8]
         own, related = _split_search_fields(queryset.model, self.search_fields)
+        searched = queryset
         for term in terms:
             conditions = [Q(**{f"{field}__icontains": term}) for field in own]
             for relation, fields in related.items():
                 conditions.append(_related_match(queryset.model, relation, fields, term))
-            queryset = queryset.filter(reduce(operator.or_, conditions))
-        return queryset
+            searched = searched.filter(reduce(operator.or_, conditions))
+        # A page of a sorted list walks the sort order's index and tests each row against the terms.
+        # For a term that is not frequent (or matches are bunched, e.g. "server" in one domain) that
+        # walk passes tens of thousands of rows before it has a page: 130 ms at 100k elements. So the
+        # matches are collected first (the trigram indexes find them) and, if few, the page is sorted
+        # from their ids; frequent terms fill a page early in the index walk and keep it.
+        matches = list(searched.order_by().values_list("pk", flat=True)[: MAX_COLLECTED_MATCHES + 1])
+        if len(matches) <= MAX_COLLECTED_MATCHES:
+            return queryset.filter(pk__in=matches)
+        return searched
 
 
 # A related-record match with more ids than this is passed as a subquery instead of a list of ids.
 MAX_SEARCH_IDS = 1000
+# Searches matching at most this many records are sorted from the collected ids (see `search`).
+MAX_COLLECTED_MATCHES = 2000
 
 
 def _split_search_fields(model, fields: tuple[str, ...]) -> tuple[list[str], dict[str, list[str]]]:

@@ -40,7 +40,12 @@ def names(response) -> set[str]:
     return {row["name"] for row in (body["results"] if isinstance(body, dict) else body)}
 
 
-def test_element_list_search_and_filters(scene):
+@pytest.mark.parametrize("collected", [2000, 1, 0])
+def test_element_list_search_and_filters(scene, monkeypatch, collected):
+    """Searches with few matches are answered from the collected ids, the others as a filter: same results."""
+    from simpul.core import filters as core_filters
+
+    monkeypatch.setattr(core_filters, "MAX_COLLECTED_MATCHES", collected)
     client = api(scene.admin_a)
     url = "/api/architecture/elements/"
     assert names(client.get(url)) == {"Server Utama", "SIMPEG", "SIPP", "Layanan Kepegawaian", "Data Pegawai"}
@@ -51,6 +56,15 @@ def test_element_list_search_and_filters(scene):
     assert names(client.get(url, {"owner": scene.a1.pk})) == {"Server Utama", "SIMPEG"}
     assert names(client.get(url, {"status": "pengembangan"})) == {"SIPP"}
     assert names(client.get(url, {"published": "false"})) == {"Data Pegawai"}
+    assert names(client.get(url, {"q": "pegawai", "owner": scene.a2.pk})) == {"Layanan Kepegawaian", "Data Pegawai"}
+    assert names(client.get(url, {"q": "pegawai", "ordering": "-name"})) == {
+        "SIMPEG",
+        "Layanan Kepegawaian",
+        "Data Pegawai",
+    }
+    assert names(client.get(url, {"q": "tidak-ada"})) == set()
+    ordered = client.get(url, {"q": "pegawai", "ordering": "name"}).json()["results"]
+    assert [row["name"] for row in ordered] == ["Data Pegawai", "Layanan Kepegawaian", "SIMPEG"]
 
 
 @pytest.mark.parametrize("max_ids", [1000, 0])
