@@ -201,6 +201,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Imports with more rows than this run in the background (simpul worker) with a progress page.
 SIMPUL_IMPORT_SYNC_MAX_ROWS = int(os.environ.get("SIMPUL_IMPORT_SYNC_MAX_ROWS", 500))
+# Impact analysis walks an instansi with at least this many dependency relationships over a copy of its
+# graph held in memory (per process, at most SIMPUL_IMPACT_MEMORY_GRAPHS of them, ~25 MB per 300,000
+# relationships); smaller instansi are walked in the database. 0 graphs: always the database.
+SIMPUL_IMPACT_MEMORY_MIN_RELATIONSHIPS = int(os.environ.get("SIMPUL_IMPACT_MEMORY_MIN_RELATIONSHIPS", 20_000))
+SIMPUL_IMPACT_MEMORY_GRAPHS = int(os.environ.get("SIMPUL_IMPACT_MEMORY_GRAPHS", 4))
 
 # --- Cache ----------------------------------------------------------------------------------------
 # Shared by every process: background imports report their progress here (the import's own database

@@ -416,6 +416,38 @@ class Relationship(ChangeLoggedModel):
                 )
 
 
+class GraphVersion(models.Model):
+    """The version of an instansi's relationship graph, which impact analysis keeps in memory.
+
+    Each process keeps the graphs of a few large instansi in memory (`impact.memory_graph`) and reads
+    this number before every walk: a graph read under another version is read again. The version
+    changes in the same transaction as any relationship of the instansi (signals.py), so a process
+    never pairs a new version with old relationships. It is a new value each time rather than a
+    count: after a rolled-back transaction whose own walk cached its uncommitted graph, a count would
+    come back to a number already cached for other relationships. Only equality is meaningful.
+
+    No row reads as version 0: relationships written in bulk (bulk_create fires no signals) leave it
+    out, and processes started after such a write build their graph from scratch. Writers that skip
+    the signals call `impact.graph_changed`. Technical data: not audited, no page of its own.
+    """
+
+    instansi = models.OneToOneField(
+        "organizations.Instansi",
+        verbose_name=_("instansi"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="graph_version",
+    )
+    version = models.BigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("relationship graph version")
+        verbose_name_plural = _("relationship graph versions")
+
+    def __str__(self) -> str:
+        return f"{self.instansi_id}: {self.version}"
+
+
 class ProposalKind(models.TextChoices):
     PUBLISH = "publish", _("Publish a new element")
     CHANGE = "change", _("Change a published element")

@@ -6,6 +6,9 @@ import random
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import post_init
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree
 from PIL import Image
@@ -223,6 +226,53 @@ def test_impact_diagram_highlights_the_root_and_places_nodes_by_distance(graph, 
     }
     needs = diagrams.impact_diagram(graph.app, world.admin_a, "dependencies")
     assert set(needs.nodes) == {graph.app.pk, graph.server.pk, graph.draft.pk, graph.control.pk}
+
+
+def test_impact_diagram_loads_only_its_nodes_whatever_the_reach(world, english):
+    """Reach 3 and reach 60 cost the same queries and load no more elements than are drawn; the capped
+    diagram keeps the nearest, by distance, then layer (applications above servers), then name."""
+
+    def fan(width: int, prefix: str):
+        dc = InfrastructureComponent.objects.create(owner=world.a1, name=f"{prefix} Pusat Data", kind="pusat_data")
+        for i in range(width):
+            server = InfrastructureComponent.objects.create(owner=world.a1, name=f"{prefix} Server {i:02d}")
+            app = Application.objects.create(owner=world.a1, name=f"{prefix} Aplikasi {i:02d}", kind="umum")
+            service = Service.objects.create(owner=world.a1, name=f"{prefix} Layanan {i:02d}", service_type="g2c")
+            link(server, "runs_on", dc)
+            link(app, "runs_on", server)
+            link(app, "realizes", service)
+        return dc
+
+    small, large = fan(1, "Kecil"), fan(20, "Besar")
+    diagrams.impact_diagram(small, world.admin_a, limit=6)  # the user's grants are read once, before measuring
+    with CaptureQueriesContext(connection) as small_queries:
+        drawn_small = diagrams.impact_diagram(small, world.admin_a, limit=6)
+    loaded = []
+
+    def count_loaded(sender, instance, **kwargs):
+        loaded.append(instance.pk)
+
+    post_init.connect(count_loaded, sender=Element)
+    try:
+        with CaptureQueriesContext(connection) as large_queries:
+            drawn_large = diagrams.impact_diagram(large, world.admin_a, limit=6)
+    finally:
+        post_init.disconnect(count_loaded, sender=Element)
+    assert len(large_queries) == len(small_queries)
+    assert len(loaded) == 5
+    assert len(drawn_small.nodes) == 4 and drawn_small.notes == []
+    # Reach 60: 20 servers at 1, 20 applications at 2, 20 services at 3; five drawn besides the root.
+    assert sorted(node.name for node in drawn_large.nodes.values() if not node.root) == [
+        f"Besar Server {i:02d}" for i in range(5)
+    ]
+    assert drawn_large.notes == ["+55 more elements not shown."]
+    # Within one distance the upper layer comes first: the application before the server whose name
+    # sorts first.
+    hub = InfrastructureComponent.objects.create(owner=world.a1, name="Hub", kind="pusat_data")
+    link(InfrastructureComponent.objects.create(owner=world.a1, name="A Server"), "runs_on", hub)
+    link(Application.objects.create(owner=world.a1, name="Z Aplikasi", kind="umum"), "runs_on", hub)
+    capped = diagrams.impact_diagram(hub, world.admin_a, limit=2)
+    assert [n.name for n in capped.nodes.values() if not n.root] == ["Z Aplikasi"]
 
 
 def test_layer_diagram_filters_and_rights(graph, world):

@@ -87,9 +87,12 @@ def test_unrelated_components_are_not_visited(chain, world, django_assert_num_qu
         server = InfrastructureFactory(owner=world.a1, name=f"Other server {i}")
         link(server, "runs_on", other_dc)
         link(ApplicationFactory(owner=world.a1, name=f"Other app {i}"), "runs_on", server)
-    # PostgreSQL walks in one recursive query; elsewhere it is one query per level: four levels
+    # The first walk after a change also counts the instansi's relationships (it is too small for
+    # the in-memory graph, see test_impact_memory.py); later ones read only its graph version.
+    impact.analyse(other_dc)
+    # Then PostgreSQL walks in one recursive query; elsewhere it is one query per level: four levels
     # that find something and one that finds nothing.
-    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 5):
+    with django_assert_num_queries(1 + (1 if connection.vendor == "postgresql" else 5)):
         result = impact.analyse(chain["dc"])
     assert set(named(result)) == {"Server", "VM", "App", "Service"}
     assert len(named(impact.analyse(other_dc))) == 60
