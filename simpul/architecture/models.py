@@ -122,6 +122,9 @@ class Element(OwnedModel):
             models.Index(fields=["domain", "name"]),
             models.Index(fields=["name"]),
             models.Index(fields=["exchange_id"]),
+            # "Recently changed first" (lists and the API's ordering=-updated_at) read from the index; without
+            # it the national list sorted 100k rows for every page (60-70 ms).
+            models.Index(fields=["updated_at"]),
         ]
 
     def __str__(self) -> str:
