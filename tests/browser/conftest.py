@@ -102,6 +102,9 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
 
 def logout(page) -> None:
     """Sign out through the user menu (opening the collapsed navbar first on narrow screens)."""
+    # Until the stylesheet has loaded, the toggler (hidden on wide screens) reads as visible; a check made
+    # then and a click made after it failed in CI.
+    page.wait_for_load_state("load")
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
