@@ -22,9 +22,12 @@ class OpdTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = PerangkatDaerah
-        fields = ["name", "short_name", "instansi", "kind", "is_active"]
+        fields = ["name", "short_name", "instansi", "kind", "is_active", "head_name", "email", "parent"]
 
-    default_columns = ("name", "short_name", "instansi", "kind", "is_active")
+    default_columns = ("name", "short_name", "instansi", "kind", "is_active", "head_name", "email", "parent")
+
+    def render_email(self, value):
+        return value.upper()
 
 
 def _tbody(html: str) -> str:
@@ -43,7 +46,14 @@ def _render(table, template_name):
 @pytest.mark.django_db
 def test_rows_are_the_markup_of_django_tables2s_template(world):
     for n in range(7):
-        PerangkatDaerahFactory(instansi=world.inst_a, short_name=f"OPD-{n}", name=f"Dinas <{n}> & Co")
+        PerangkatDaerahFactory(
+            instansi=world.inst_a,
+            short_name=f"OPD-{n}",
+            name=f"Dinas <{n}> & Co",
+            head_name="" if n % 2 else f"Kepala <{n}>",
+            email=f"opd{n}@example.go.id" if n % 3 else "",
+            parent=world.a1 if n % 2 else None,
+        )
     queryset = (
         PerangkatDaerah.objects.filter(short_name__startswith="OPD-").select_related("instansi").order_by("short_name")
     )
@@ -55,13 +65,17 @@ def test_rows_are_the_markup_of_django_tables2s_template(world):
     assert "Dinas &lt;0&gt; &amp; Co" in ours
     assert 'data-code="opd-0"' in ours and 'data-code="opd-4"' in ours
     assert 'class="text-muted"' in ours and "href=" in ours
+    # Plain field columns (read directly) and the others (through django-tables2) both appear.
+    assert "Kepala &lt;0&gt;" in ours and "—" in ours and "OPD1@EXAMPLE.GO.ID" in ours
+    kind = PerangkatDaerah.objects.get(short_name="OPD-0").get_kind_display()
+    assert str(world.a1) in ours and f"<td >{kind}</td>" in ours
 
 
 @pytest.mark.django_db
 def test_an_empty_page_says_what_to_do():
     with translation.override("en"):
         html = _render(OpdTable(PerangkatDaerah.objects.none()), "core/table.html")
-    assert _tbody(html) == '<tr><td colspan="5">No records match. Change the filter or add a new record.</td></tr>'
+    assert _tbody(html) == '<tr><td colspan="8">No records match. Change the filter or add a new record.</td></tr>'
 
 
 def test_remembered_signatures_match_django_tables2s_own():
