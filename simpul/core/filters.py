@@ -10,7 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -41,16 +41,25 @@ class ScopedModelSelect(forms.Select):
             if field.queryset.count() > MAX_SELECT_OPTIONS:
                 box_attrs = {**self.attrs, "class": "form-control", "placeholder": _("ID"), "min": "1"}
                 return forms.NumberInput(box_attrs).render(name, value, attrs, renderer)
-            self.choices = ModelChoiceIterator(field)
+            # The records are read as a plain list: ModelChoiceIterator's server-side cursor and a value
+            # wrapper per option took a third longer (500 instansi: 12 ms against 9 ms).
+            choices = [("", field.empty_label)] if field.empty_label is not None else []
+            # django-filter's "none" choice (e.g. "Tanpa PIC") comes right after the empty one, as its own
+            # iterator puts it.
+            if getattr(field, "null_label", None) is not None:
+                choices.append((field.null_value, field.null_label))
+            choices += [(field.prepare_value(record), field.label_from_instance(record)) for record in field.queryset]
+        else:
+            choices = list(self.choices)
         # Options are written directly: the per-option templates of Django's Select take ~0.5 ms each.
         selected = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if str(v) in selected else "", label) for v, label in self.choices),
+        options = "".join(
+            f'<option value="{conditional_escape(v)}"{" selected" if str(v) in selected else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for v, label in choices
         )
         return format_html(
-            "<select{}>{}</select>", flatatt({**self.build_attrs(self.attrs, attrs), "name": name}), options
+            "<select{}>{}</select>", flatatt({**self.build_attrs(self.attrs, attrs), "name": name}), mark_safe(options)
         )
 
 

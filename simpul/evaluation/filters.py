@@ -1,10 +1,7 @@
 import django_filters
-from django.forms.models import ModelChoiceIterator
-from django.utils.choices import normalize_choices
 from django.utils.translation import gettext_lazy as _
-from django_filters import fields as filter_fields
 
-from simpul.core.filters import BaseFilterSet, ScopedModelSelect
+from simpul.core.filters import BaseFilterSet
 from simpul.evaluation import models
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
@@ -31,24 +28,6 @@ class PeriodFilterSet(BaseFilterSet):
         fields = ["instansi", "year", "status", "framework"]
 
 
-class OpdOrNoneSelect(ScopedModelSelect):
-    """The OPDs the user may view, plus django-filter's "none" choice right after the empty one.
-
-    ScopedModelSelect rebuilds its options as Django's plain iterator over the scoped OPDs, which has no
-    place for that choice; turning the rebuilt iterator back into django-filter's own keeps it.
-    """
-
-    @property
-    def choices(self):
-        return self._choices
-
-    @choices.setter
-    def choices(self, value):
-        if type(value) is ModelChoiceIterator and getattr(value.field, "null_label", None) is not None:
-            value = filter_fields.ModelChoiceIterator(value.field)
-        self._choices = normalize_choices(value)
-
-
 class AssessmentFilterSet(BaseFilterSet):
     """Filters of the indicator table; the period page narrows `aspect` and `pic` to its framework and instansi."""
 
@@ -68,11 +47,3 @@ class AssessmentFilterSet(BaseFilterSet):
     class Meta:
         model = models.IndicatorAssessment
         fields = ["status", "pic", "aspect", "period"]
-
-    @property
-    def form(self):
-        form = super().form
-        widget = form.fields["pic"].widget
-        if type(widget) is ScopedModelSelect:
-            form.fields["pic"].widget = OpdOrNoneSelect(widget.user, widget.attrs, widget.choices)
-        return form
