@@ -77,13 +77,12 @@ class BaseTable(tables.Table):
         model = self._meta.model
         readers = {}
         for column in columns:
-            bound = column
-            accessor = str(bound.accessor)
+            accessor = str(column.accessor)
             if (
                 model is None
-                or type(bound.column) is not tables.Column
-                or hasattr(self, f"render_{bound.name}")
-                or bound.link is not None
+                or type(column.column) is not tables.Column
+                or hasattr(self, f"render_{column.name}")
+                or column.link is not None
                 or "__" in accessor
                 or "." in accessor
             ):
@@ -94,7 +93,7 @@ class BaseTable(tables.Table):
                 continue
             if not field.concrete or field.many_to_many or field.one_to_many:
                 continue
-            readers[bound.name] = _field_reader(field, bound.default, bound.column.empty_values)
+            readers[column.name] = _field_reader(field, column.default, column.column.empty_values)
         return readers
 
     def _td_depends_on_row(self, column) -> bool:
