@@ -45,6 +45,8 @@ class Instansi(ChangeLoggedModel):
 
     scope_instansi_path = "pk"
     scope_opd_path = None
+    # The columns `__str__` reads: pick lists of many records load only these (core.filters).
+    label_fields = ("name",)
 
     class Meta:
         verbose_name = _("instansi")
@@ -83,6 +85,7 @@ class PerangkatDaerah(ChangeLoggedModel):
     scope_instansi_path = "instansi"
     # OPD records are the shared pick list of an instansi: everyone in it may see them.
     scope_opd_path = None
+    label_fields = ("short_name",)
 
     class Meta:
         verbose_name = _("regional department (OPD)")

@@ -191,3 +191,56 @@ def test_developer_opd_is_imported_by_short_name_too(scene):
     response = client.post(reverse("architecture:application_import"), {"file": xlsx(rows), "mode": "import"})
     assert response.status_code == 302, [(e.row, e.column, e.message) for e in response.context["result"].errors]
     assert Application.objects.get(name="Aplikasi Mitra").developer.short_name == "A2"
+
+
+@pytest.mark.parametrize("collected", [2000, 1, 0])
+def test_typed_list_search_collects_among_the_visible_elements_of_its_domain(scene, monkeypatch, collected):
+    """The application list collects matching ids from the element table (its domain, the user's scope);
+    whether the matches are few or many, it shows exactly what searching the typed list shows."""
+    from simpul.core import filters as core_filters
+
+    monkeypatch.setattr(core_filters, "MAX_COLLECTED_MATCHES", collected)
+    ApplicationFactory(owner=scene.a2, name="SIMPEG Draf A2", published=False)
+    ServiceFactory(owner=scene.a1, name="Layanan SIMPEG")  # same term, another domain
+    url = reverse("architecture:application_list")
+    operator = Client(headers={"accept-language": "en"})
+    operator.force_login(scene.operator_a1)
+    # Another OPD's draft and instansi B's application stay out, as without a search.
+    assert listed(operator.get(url, {"q": "simpeg"})) == {"SIMPEG"}
+    admin = Client(headers={"accept-language": "en"})
+    admin.force_login(scene.admin_a)
+    assert listed(admin.get(url, {"q": "simpeg"})) == {"SIMPEG", "SIMPEG Draf A2"}
+    assert listed(admin.get(url, {"q": "simpeg", "owner": scene.a2.pk})) == {"SIMPEG Draf A2"}
+    assert listed(admin.get(url, {"q": "tidak-ada"})) == set()
+
+
+def test_a_search_matching_more_than_can_be_collected_is_not_counted(scene, admin, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from simpul.core import filters as core_filters
+
+    monkeypatch.setattr(core_filters, "MAX_COLLECTED_MATCHES", 2)
+    for number in range(4):
+        ApplicationFactory(owner=scene.a1, name=f"Sistem Arsip {number}")
+    url = reverse("architecture:application_list")
+    with CaptureQueriesContext(connection) as captured:
+        response = admin.get(url, {"q": "arsip"})
+    paginator = response.context["table"].paginator
+    assert (paginator.count_is_minimum, paginator.count) == (True, 2)
+    assert "More than 2 records" in response.content.decode()
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "architecture_application" in q["sql"]]
+    assert counts == []
+    # Another filter may leave few of them, so then the list is counted again; so it is for few matches.
+    response = admin.get(url, {"q": "arsip", "status": "operasi"})
+    assert not getattr(response.context["table"].paginator, "count_is_minimum", False)
+    assert (
+        response.context["table"].paginator.count
+        == Application.objects.filter(name__contains="Arsip", status="operasi").count()
+    )
+    response = admin.get(url, {"q": "SIPP"})
+    assert response.context["table"].paginator.count == 1
+    # The export is never cut: every match, whatever the list shows.
+    export = admin.get(url, {"q": "arsip", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == 1 + 4

@@ -60,3 +60,26 @@ def test_too_many_records_become_an_id_box(world, monkeypatch):
     monkeypatch.setattr(core_filters, "MAX_SELECT_OPTIONS", 2)
     html = ScopedModelSelect(world.admin_a, {}, field.choices).render("owner", None)
     assert [value for value, _s, _l in _options(html)] == ["", str(world.a1.pk), str(world.a2.pk)]
+
+
+@pytest.mark.django_db
+def test_records_are_read_with_only_the_columns_of_their_label(world):
+    """PerangkatDaerah names `label_fields`, so its options read the id and short name, no timestamps;
+    a field with its own label keeps whole records, since its label may read any column."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    class NamedField(filter_fields.ModelChoiceField):
+        def label_from_instance(self, obj):
+            return f"{obj.short_name} ({obj.name})"
+
+    with CaptureQueriesContext(connection) as captured:
+        html = ScopedModelSelect(world.admin_a, {}, _field().choices).render("owner", None)
+    listing = captured[-1]["sql"]
+    assert "short_name" in listing and "created_at" not in listing and '"name"' not in listing
+    assert [label for _v, _s, label in _options(html)][-2:] == ["A1", "A2"]
+    with CaptureQueriesContext(connection) as captured:
+        named = NamedField(queryset=PerangkatDaerah.objects.order_by("short_name"))
+        html = ScopedModelSelect(world.admin_a, {}, named.choices).render("owner", None)
+    assert "created_at" in captured[-1]["sql"]
+    assert "A1 (Dinas A Satu)" in html

@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import models, router
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -25,6 +27,24 @@ from simpul.core.display import object_fields
 from simpul.core.models import AuditEntry, ImportJob
 
 PAGE_SIZES = (25, 50, 100, 250)
+
+
+class MinimumCountPaginator(Paginator):
+    """Pages over a result known to hold more than `minimum` rows, without counting them.
+
+    `count` is the minimum, so the pages reach that far and the list says "more than" (see
+    `BaseFilterSet.minimum_count`); narrowing the search gives an exact count again.
+    """
+
+    count_is_minimum = True
+
+    def __init__(self, object_list, per_page, *args, minimum: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.minimum = minimum
+
+    @cached_property
+    def count(self) -> int:
+        return self.minimum
 
 
 class ModelViewMixin(LoginRequiredMixin):
@@ -68,14 +88,20 @@ class ObjectListView(ModelViewMixin, View):
         else:
             queryset = filterset.qs
         visible = self.visible_columns()
-        table = self.config.table(queryset, visible_columns=visible, request=request)
+        # Configured once, below: a table given the request paginates itself with a full count first.
+        table = self.config.table(queryset, visible_columns=visible)
 
         export_format = request.GET.get("export")
         if export_format in importexport.EXPORT_FORMATS:
+            RequestConfig(request, paginate=False).configure(table)
             return importexport.export_table(table, self.model, export_format)
 
         per_page = self.per_page()
-        RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        paginate = {"per_page": per_page}
+        minimum = filterset.minimum_count() if hasattr(filterset, "minimum_count") else None
+        if minimum is not None:
+            paginate |= {"paginator_class": MinimumCountPaginator, "minimum": minimum}
+        RequestConfig(request, paginate=paginate).configure(table)
         context = self.base_context() | {
             "table": table,
             "filterset": filterset,
