@@ -29,14 +29,35 @@ class ElementFilterSet(BaseFilterSet):
         fields = ["domain", "status", "owner", "published"]
 
     def match_pool(self, queryset):
-        # A typed element's row and its element row always exist together, and the element row carries
-        # the type's domain (Element.save); so the visible elements of that domain are the same records,
-        # read from one table (the join under a LIMIT is what PostgreSQL misjudges, see the base class).
-        model = queryset.model
-        user = getattr(self.request, "user", None)
-        if model is models.Element or user is None:
+        if queryset.model is models.Element or self._user() is None:
             return super().match_pool(queryset)
-        return permissions.restrict(models.Element.objects.filter(domain=model.spbe_domain), user, "view")
+        return self._same_elements(queryset.model)
+
+    def same_rows(self):
+        # A typed list joins every typed row to its element: counting status=operasi over 18k national
+        # applications took 30-45 ms, and a page deep in the list joined every row it skipped. When only
+        # element filters are active the element table alone holds the same rows (the count: 6-12 ms).
+        # A search is left out: it has collected its matches already.
+        model = self.queryset.model
+        if model is models.Element or self._user() is None or not self.is_valid():
+            return None
+        active = self.active_filter_names()
+        if "q" in active or not active <= set(ElementFilterSet.base_filters):
+            return None
+        return ElementFilterSet(self.data, queryset=self._same_elements(model), request=self.request).qs
+
+    def _same_elements(self, model):
+        """The visible records of typed `model`, read from the element table alone.
+
+        A typed element's row and its element row always exist together, and the element row carries the
+        type's domain (Element.save); the scope is the typed model's own rule, over fields both tables share.
+        """
+        elements = models.Element.objects.filter(domain=model.spbe_domain)
+        scope = permissions.scope_filter(model, self._user(), "view")
+        return elements if scope is None else elements.filter(scope)
+
+    def _user(self):
+        return getattr(self.request, "user", None)
 
 
 def typed_filterset(model_class, extra: dict):

@@ -136,10 +136,18 @@ class BaseFilterSet(django_filters.FilterSet):
         """
         if not self.many_matches or not self.is_valid():
             return None
-        narrowing = [
-            name for name, value in self.form.cleaned_data.items() if name != "q" and value not in (None, "", [])
-        ]
-        return None if narrowing else MAX_COLLECTED_MATCHES
+        return None if self.active_filter_names() - {"q"} else MAX_COLLECTED_MATCHES
+
+    def same_rows(self):
+        """The rows of `qs` (the same primary keys) read from fewer tables, or None.
+
+        List pages count these and read a page's ids from them, then only that page's rows from `qs`
+        (see `core.tables.PagedQuerysetData`).
+        """
+        return None
+
+    def active_filter_names(self) -> set[str]:
+        return {name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
 
 
 # A related-record match with more ids than this is passed as a subquery instead of a list of ids.

@@ -244,3 +244,49 @@ def test_a_search_matching_more_than_can_be_collected_is_not_counted(scene, admi
     export = admin.get(url, {"q": "arsip", "export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 1 + 4
+
+
+def test_typed_list_counted_and_paged_from_the_element_table_when_only_element_filters_are_used(scene):
+    """Status, owner or published alone: the count and the page's ids come from the element table (the
+    type's domain, the user's scope) and give the list's rows in its order; a filter of the type's own
+    (kind) reads the typed rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ApplicationFactory(owner=scene.a2, name="Draf A2", published=False)  # not visible to operator A1
+    ApplicationFactory(owner=scene.a1, name="Arsip A1", status="rencana", kind="umum")
+    ServiceFactory(owner=scene.a1, name="Layanan A1", status="rencana")  # same status, other domain
+    url = reverse("architecture:application_list")
+    operator = Client(headers={"accept-language": "en"})
+    operator.force_login(scene.operator_a1)
+
+    def read(params):
+        with CaptureQueriesContext(connection) as captured:
+            response = operator.get(url, params)
+        assert response.status_code == 200
+        table = response.context["table"]
+        return {
+            "count": table.paginator.count,
+            "shown": [row.record.name for row in table.page.object_list],
+            "counts": [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "architecture_" in q["sql"]],
+            "id_reads": [
+                q["sql"] for q in captured if q["sql"].startswith('SELECT "architecture_element"."id" AS "pk"')
+            ],
+        }
+
+    for params in ({}, {"status": "rencana"}, {"published": "true"}, {"owner": scene.a2.pk}):
+        page = read(params)
+        assert page["count"] == len(page["shown"]), params
+        assert page["counts"] and all("architecture_application" not in sql for sql in page["counts"]), params
+        assert len(page["id_reads"]) == 1 and "architecture_application" not in page["id_reads"][0], params
+    assert read({})["shown"] == ["Arsip A1", "SIMPEG", "SIPP"]  # not the other OPD's draft, not instansi B's
+    assert read({"sort": "-name"})["shown"] == ["SIPP", "SIMPEG", "Arsip A1"]
+    assert read({"status": "rencana"})["shown"] == ["Arsip A1", "SIPP"]  # not the service of that status
+    page = read({"kind": "umum"})
+    assert page["shown"] == sorted(
+        Application.objects.filter(kind="umum", published=True, owner__instansi=scene.inst_a).values_list(
+            "name", flat=True
+        )
+    )
+    assert page["count"] == len(page["shown"])
+    assert any("architecture_application" in sql for sql in page["counts"]) and page["id_reads"] == []

@@ -101,3 +101,46 @@ def test_remembered_signatures_match_django_tables2s_own():
     assert tables_utils.signature(first.render) == (("value", "record"), None)
     assert tables_utils.signature(Column.render) == (("self", "value", "record"), None)
     assert tables_utils.call_with_appropriate(second.render, {"value": 3, "record": None, "table": None}) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("deferred_from", [10_000, 20])
+def test_pages_of_a_sort_with_ties_hold_every_row_once_in_a_fixed_order(world, client, monkeypatch, deferred_from):
+    """Sorted by a column most rows share, the pages still list every row exactly once, in the order of
+    that column then the primary key; deep pages (read as ids first) give the same rows as the rest."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from simpul.core import tables as core_tables
+
+    monkeypatch.setattr(core_tables, "DEFERRED_ROWS_FROM", deferred_from)
+    for number in range(57):
+        PerangkatDaerahFactory(instansi=world.inst_a, short_name=f"T{number:02d}", kind="dinas")
+    client.force_login(world.admin_a)
+    url = reverse("organizations:perangkatdaerah_list")
+    expected = list(
+        PerangkatDaerah.objects.filter(instansi=world.inst_a).order_by("kind", "pk").values_list("pk", flat=True)
+    )
+    shown = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"sort": "kind", "per_page": 25, "page": page})
+        shown += [row.record.pk for row in response.context["table"].page.object_list]
+        id_reads = [q for q in captured if q["sql"].startswith('SELECT "organizations_perangkatdaerah"."id" AS "pk"')]
+        assert bool(id_reads) == ((page - 1) * 25 >= deferred_from)
+        # The tie-break is in the query itself: the database's order of equal rows is not to be relied on.
+        sorted_reads = [
+            q["sql"] for q in captured if "LIMIT" in q["sql"] and "organizations_perangkatdaerah" in q["sql"]
+        ]
+        orders = [sql.split("ORDER BY")[-1].split("LIMIT")[0].strip() for sql in sorted_reads]
+        # (the ids' own read names the primary key by its position in the select list)
+        assert orders and all(
+            order
+            in (
+                '"organizations_perangkatdaerah"."kind" ASC, "organizations_perangkatdaerah"."id" ASC',
+                '"organizations_perangkatdaerah"."kind" ASC, 1 ASC',
+            )
+            for order in orders
+        ), orders
+    assert shown == expected

@@ -29,22 +29,25 @@ from simpul.core.models import AuditEntry, ImportJob
 PAGE_SIZES = (25, 50, 100, 250)
 
 
-class MinimumCountPaginator(Paginator):
-    """Pages over a result known to hold more than `minimum` rows, without counting them.
+class ListPaginator(Paginator):
+    """The list pages' paginator, which may stand a known minimum in for the count.
 
-    `count` is the minimum, so the pages reach that far and the list says "more than" (see
-    `BaseFilterSet.minimum_count`); narrowing the search gives an exact count again.
+    `minimum` stands for a result known to hold more than that many rows, which is then not counted:
+    the pages reach that far and the list says "more than" (`BaseFilterSet.minimum_count`); narrowing
+    the search gives an exact count again.
     """
 
-    count_is_minimum = True
-
-    def __init__(self, object_list, per_page, *args, minimum: int, **kwargs):
+    def __init__(self, object_list, per_page, *args, minimum: int | None = None, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
         self.minimum = minimum
 
+    @property
+    def count_is_minimum(self) -> bool:
+        return self.minimum is not None
+
     @cached_property
     def count(self) -> int:
-        return self.minimum
+        return super().count if self.minimum is None else self.minimum
 
 
 class ModelViewMixin(LoginRequiredMixin):
@@ -89,7 +92,8 @@ class ObjectListView(ModelViewMixin, View):
             queryset = filterset.qs
         visible = self.visible_columns()
         # Configured once, below: a table given the request paginates itself with a full count first.
-        table = self.config.table(queryset, visible_columns=visible)
+        same_rows = filterset.same_rows() if filterset.is_valid() else None
+        table = self.config.table(queryset, visible_columns=visible, same_rows=same_rows)
 
         export_format = request.GET.get("export")
         if export_format in importexport.EXPORT_FORMATS:
@@ -97,10 +101,9 @@ class ObjectListView(ModelViewMixin, View):
             return importexport.export_table(table, self.model, export_format)
 
         per_page = self.per_page()
-        paginate = {"per_page": per_page}
-        minimum = filterset.minimum_count() if hasattr(filterset, "minimum_count") else None
-        if minimum is not None:
-            paginate |= {"paginator_class": MinimumCountPaginator, "minimum": minimum}
+        paginate = {"per_page": per_page, "paginator_class": ListPaginator}
+        if filterset.is_valid():
+            paginate["minimum"] = filterset.minimum_count()
         RequestConfig(request, paginate=paginate).configure(table)
         context = self.base_context() | {
             "table": table,
