@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as tables_utils
 from django_tables2.data import TableQuerysetData
 
+from simpul.core import ordering
+
 
 class BaseTable(tables.Table):
     """Columns listed in Meta.default_columns show by default; users may pick others (kept in session)."""
@@ -135,7 +137,7 @@ class PagedQuerysetData(TableQuerysetData):
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return self._ordered(self.data)[key]
-        id_source = self._ordered(self.same_rows) if self.same_rows is not None else None
+        id_source = self._ordered(self.same_rows)
         if id_source is None:
             if (key.start or 0) < DEFERRED_ROWS_FROM:
                 return self._ordered(self.data)[key]
@@ -148,33 +150,12 @@ class PagedQuerysetData(TableQuerysetData):
         return iter(self._ordered(self.data))
 
     def _ordered(self, queryset):
-        """`queryset` in the table's order (that of `self.data`) ended by the primary key; None when that
+        """`queryset` in the table's order (that of `self.data`), ended by the primary key; None when that
         order names a field `queryset`'s model does not have."""
-        query = self.data.query
-        if query.order_by:
-            ordering = list(query.order_by)
-        elif query.default_ordering:
-            ordering = list(self.data.model._meta.ordering)
-        else:
-            ordering = []
-        model = queryset.model
-        for item in ordering:
-            if not isinstance(item, str) or not _has_field(model, item.lstrip("-").split("__")[0]):
-                return None if queryset is not self.data else queryset
-        pk_names = {"pk", model._meta.pk.attname, model._meta.pk.name}
-        if ordering and ordering[-1].lstrip("-") in pk_names:
-            return queryset.order_by(*ordering)
-        return queryset.order_by(*ordering, "pk")
-
-
-def _has_field(model, name: str) -> bool:
-    if name == "pk":
-        return True
-    try:
-        model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
+        if queryset is None:
+            return None
+        ordered = ordering.to_primary_key(queryset, ordering.ordering_of(self.data))
+        return self.data if ordered is None and queryset is self.data else ordered
 
 
 def _field_reader(field, default, empty_values):

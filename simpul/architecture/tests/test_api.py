@@ -186,3 +186,24 @@ def test_reference_codes_by_code_and_tree(world):
     rows = client.get("/api/architecture/reference-codes/", {"tree": "RAI", "page_size": 100}).json()["results"]
     assert {row["tree"] for row in rows} == {"RAI"}
     assert len(rows) == 3
+
+
+def test_a_search_with_many_matches_is_paged_without_a_count(scene, monkeypatch):
+    """Past MAX_COLLECTED_MATCHES matches and with no other filter, `count` is null and `next` leads on
+    while rows remain: following it gives every match exactly once, in the list's order."""
+    from simpul.core import filters as core_filters
+
+    monkeypatch.setattr(core_filters, "MAX_COLLECTED_MATCHES", 2)
+    for number in range(5):
+        ApplicationFactory(owner=scene.a1, name="Arsip Bersama")  # same name: order by the id among them
+    client = api(scene.admin_a)
+    url, seen = "/api/architecture/elements/?q=arsip&limit=2", []
+    while url:
+        body = client.get(url).json()
+        assert body["count"] is None
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert seen == sorted(Application.objects.filter(name="Arsip Bersama").values_list("pk", flat=True))
+    narrowed = client.get("/api/architecture/elements/", {"q": "arsip", "status": "operasi", "limit": 2}).json()
+    assert narrowed["count"] == 5 and narrowed["next"] is not None
+    assert client.get("/api/architecture/elements/", {"q": "SIPP"}).json()["count"] == 1
