@@ -17,7 +17,8 @@ class StandardPagination(LimitOffsetPagination):
     max_limit = 1000
 
     def paginate_queryset(self, queryset, request, view=None):
-        queryset = ordering.to_primary_key(queryset) or queryset
+        ordered = ordering.to_primary_key(queryset)
+        queryset = queryset if ordered is None else ordered
         filterset = getattr(view, "active_filterset", None)
         minimum = filterset.minimum_count() if hasattr(filterset, "minimum_count") else None
         self.uncounted = minimum is not None
