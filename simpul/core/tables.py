@@ -1,5 +1,7 @@
 """Base table for every list page: sortable columns, links, column choice, and fast row rendering."""
 
+import html
+
 import django_tables2 as tables
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats
@@ -66,8 +68,10 @@ class BaseTable(tables.Table):
                 if td is None:
                     column.current_value, column.current_record = value, row.record
                     td = column.attrs["td"].as_html()
-                cells.append(format_html("<td {}>{}</td>", td, formats.localize(value, use_l10n=column.localize)))
-            rows.append(format_html("<tr {}>{}</tr>", row.attrs.as_html(), mark_safe("".join(cells))))
+                cells.append(f"<td {td}>{_escape(formats.localize(value, use_l10n=column.localize))}</td>")
+            # The attributes come as safe HTML from django-tables2 and every cell is escaped above; Django's
+            # format_html with its lazy-string wrappers cost ~0.1 ms per cell on a 100-row page.
+            rows.append(mark_safe(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>"))
         return rows
 
     def _plain_field_readers(self, columns) -> dict:
@@ -75,19 +79,28 @@ class BaseTable(tables.Table):
 
         `BoundRow.get_cell` resolves the accessor, asks the field for its choices (Django rebuilds the
         choices dict on every `get_FOO_display`), inspects the render function and looks for a link, for
-        every cell: about 50 µs. A plain `Column` (not a subclass, no `render_<name>` on the table, no
-        link) over a concrete field of the table's model shows the same thing as: the choice label,
-        the related record, or the value; the column's default when that is empty.
+        every cell: about 50 µs. A plain `Column` (not a subclass, no `render_<name>` on the table) over a
+        concrete field of the table's model shows the same thing as: the choice label, the related
+        record, or the value; the column's default when that is empty. With `linkify=True` (and nothing
+        else about the link) the value links to the related record's page, or else the row's.
         """
         model = self._meta.model
         readers = {}
         for column in columns:
             accessor = str(column.accessor)
+            link = column.link
+            plain_link = (
+                link is not None
+                and link.url is None
+                and not link.reverse_args
+                and not link.attrs
+                and link.accessor is None
+            )
             if (
                 model is None
                 or type(column.column) is not tables.Column
                 or hasattr(self, f"render_{column.name}")
-                or column.link is not None
+                or (link is not None and not plain_link)
                 or "__" in accessor
                 or "." in accessor
             ):
@@ -98,7 +111,7 @@ class BaseTable(tables.Table):
                 continue
             if not field.concrete or field.many_to_many or field.one_to_many:
                 continue
-            readers[column.name] = _field_reader(field, column.default, column.column.empty_values)
+            readers[column.name] = _field_reader(field, column.default, column.column.empty_values, linked=plain_link)
         return readers
 
     def _td_depends_on_row(self, column) -> bool:
@@ -158,25 +171,37 @@ class PagedQuerysetData(TableQuerysetData):
         return self.data if ordered is None and queryset is self.data else ordered
 
 
-def _field_reader(field, default, empty_values):
+def _field_reader(field, default, empty_values, linked=False):
     if field.choices:
         # Labels in the language of this request, as get_FOO_display gives them; an unknown value shows as is.
         labels = {make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices}
         attname = field.attname
 
-        def read(record):
+        def get(record):
             raw = getattr(record, attname)
-            value = labels.get(make_hashable(raw), raw)
-            return default if value in empty_values else value
+            return labels.get(make_hashable(raw), raw)
 
     else:
         name = field.name
 
-        def read(record):
-            value = getattr(record, name)
-            return default if value in empty_values else value
+        def get(record):
+            return getattr(record, name)
+
+    def read(record):
+        value = get(record)
+        if value in empty_values:
+            return default
+        if not linked:
+            return value
+        target = value if hasattr(value, "get_absolute_url") else record
+        return format_html('<a href="{}">{}</a>', target.get_absolute_url(), value)
 
     return read
+
+
+def _escape(value) -> str:
+    """Django's conditional_escape (which is the standard library's html.escape), without its lazy wrapper."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 _library_signature = tables_utils.signature

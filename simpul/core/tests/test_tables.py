@@ -19,6 +19,8 @@ class OpdTable(BaseTable):
     # A cell attribute computed from the record: recomputed per row, as django-tables2 does.
     short_name = tables.Column(attrs={"td": {"data-code": lambda record: record.short_name.lower()}})
     instansi = tables.Column(attrs={"td": {"class": "text-muted"}})
+    # A link to the related record when there is one, the default when not.
+    parent = tables.Column(linkify=True)
 
     class Meta(BaseTable.Meta):
         model = PerangkatDaerah
@@ -69,6 +71,7 @@ def test_rows_are_the_markup_of_django_tables2s_template(world):
     assert "Kepala &lt;0&gt;" in ours and "—" in ours and "OPD1@EXAMPLE.GO.ID" in ours
     kind = PerangkatDaerah.objects.get(short_name="OPD-0").get_kind_display()
     assert str(world.a1) in ours and f"<td >{kind}</td>" in ours
+    assert f'<a href="{world.a1.get_absolute_url()}">{world.a1}</a>' in ours
 
 
 @pytest.mark.django_db
