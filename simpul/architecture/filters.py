@@ -5,6 +5,7 @@ from simpul.architecture import choices, models
 from simpul.architecture.vocabulary import RelationshipKind
 from simpul.core import permissions
 from simpul.core.filters import BaseFilterSet
+from simpul.core.queries import pk_in
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
 ELEMENT_SEARCH = ("name", "code", "description", "owner__short_name", "owner__name", "reference__code")
@@ -36,15 +37,21 @@ class ElementFilterSet(BaseFilterSet):
     def same_rows(self):
         # A typed list joins every typed row to its element: counting status=operasi over 18k national
         # applications took 30-45 ms, and a page deep in the list joined every row it skipped. When only
-        # element filters are active the element table alone holds the same rows (the count: 6-12 ms).
-        # A search is left out: it has collected its matches already.
+        # element filters are active the element table alone holds the same rows (the count: 6-12 ms). A
+        # search counts in as the ids it collected (sorting 1,659 collected applications joined to their
+        # elements for a page: 34 ms); a search with too many matches to collect is left out.
         model = self.queryset.model
         if model is models.Element or self._user() is None or not self.is_valid():
             return None
         active = self.active_filter_names()
-        if "q" in active or not active <= set(ElementFilterSet.base_filters):
+        if not active - {"q"} <= set(ElementFilterSet.base_filters):
             return None
-        return ElementFilterSet(self.data, queryset=self._same_elements(model), request=self.request).qs
+        if "q" in active and self.collected_ids is None:
+            return None
+        data = self.data.copy()
+        data.pop("q", None)
+        rows = ElementFilterSet(data, queryset=self._same_elements(model), request=self.request).qs
+        return rows.filter(pk_in(self.collected_ids)) if "q" in active else rows
 
     def _same_elements(self, model):
         """The visible records of typed `model`, read from the element table alone.

@@ -20,7 +20,6 @@ distances.
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 from collections import OrderedDict, defaultdict
@@ -30,11 +29,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
 
 from simpul.architecture.models import Element, GraphVersion, Relationship
 from simpul.architecture.vocabulary import RELATIONSHIP_TYPES
 from simpul.core import permissions
+from simpul.core.queries import pk_in
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
 SOURCE_DEPENDS = frozenset(k for k, t in RELATIONSHIP_TYPES.items() if t.dependent in ("source", "both"))
@@ -481,7 +480,7 @@ class VisibleReach:
 
     A reach can hold ~100,000 elements and a page shows a few hundred, so only the listed elements are
     loaded. The counts (per distance, per domain, the owners) are aggregates over the reached ids,
-    which travel as one parameter (see `_pk_in`). The number of queries and what Python handles do
+    which travel as one parameter (see `core.queries.pk_in`). The number of queries and what Python handles do
     not grow with the reach; only the database's work does. Elements the user may not view are left
     out of every count and list, and `hidden` says how many they are, as the page always did.
 
@@ -501,13 +500,13 @@ class VisibleReach:
         """The visible reached elements (of the given distances only), as a queryset."""
         distances = sorted(self.levels) if distances is None else list(distances)
         ids = [pk for distance in distances for pk in self.levels.get(distance, ())]
-        return permissions.restrict(Element.objects.filter(_pk_in(ids)), self.user, "view")
+        return permissions.restrict(Element.objects.filter(pk_in(ids)), self.user, "view")
 
     def _distance(self, distances: list[int]) -> Case:
         # The elements' distances as an SQL expression. The query is already limited to these
         # distances, so the largest level needs no id list of its own: it is what is left.
         rest = max(distances, key=lambda distance: len(self.levels[distance]))
-        whens = [When(_pk_in(self.levels[d]), then=Value(d)) for d in distances if d != rest]
+        whens = [When(pk_in(self.levels[d]), then=Value(d)) for d in distances if d != rest]
         return Case(*whens, default=Value(rest), output_field=IntegerField())
 
     @property
@@ -578,13 +577,3 @@ class VisibleReach:
         start = window.start or 0
         stop = self.count if window.stop is None else window.stop
         return self.page(start, stop - start)
-
-
-def _pk_in(ids: list[int]) -> Q:
-    """`pk IN ids`, the ids sent as one parameter where the database allows it. Through the ORM each
-    id is a placeholder of its own, and for 100k ids building the query costs more than running it."""
-    if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
-    if connection.vendor == "sqlite":
-        return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
-    return Q(pk__in=ids)

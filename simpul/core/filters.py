@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.core import permissions
 from simpul.core.forms import bootstrapify
+from simpul.core.queries import pk_in
 
 # A select with more options than this is too heavy to render and to use (a national deployment has
 # ~15,000 OPDs); such a filter is shown as a box for the record's id instead.
@@ -88,6 +89,8 @@ class BaseFilterSet(django_filters.FilterSet):
 
     # Set by `search` when the term matched more than MAX_COLLECTED_MATCHES records (see `minimum_count`).
     many_matches = False
+    # The ids `search` collected (at most MAX_COLLECTED_MATCHES), or None when it did not collect them.
+    collected_ids: list | None = None
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -113,7 +116,8 @@ class BaseFilterSet(django_filters.FilterSet):
         collected = reduce(lambda rows, condition: rows.filter(condition), conditions, pool)
         matches = list(collected.order_by().values_list("pk", flat=True)[: MAX_COLLECTED_MATCHES + 1])
         if len(matches) <= MAX_COLLECTED_MATCHES:
-            return queryset.filter(pk__in=matches)
+            self.collected_ids = matches
+            return queryset.filter(pk_in(matches))
         self.many_matches = True
         return searched
 

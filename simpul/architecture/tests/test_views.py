@@ -282,6 +282,10 @@ def test_typed_list_counted_and_paged_from_the_element_table_when_only_element_f
     assert read({})["shown"] == ["Arsip A1", "SIMPEG", "SIPP"]  # not the other OPD's draft, not instansi B's
     assert read({"sort": "-name"})["shown"] == ["SIPP", "SIMPEG", "Arsip A1"]
     assert read({"status": "rencana"})["shown"] == ["Arsip A1", "SIPP"]  # not the service of that status
+    # A search that collected its matches is counted and paged from them in the element table too.
+    page = read({"q": "si", "status": "operasi"})
+    assert page["shown"] == ["SIMPEG"] and page["count"] == 1
+    assert len(page["id_reads"]) == 2 and all("architecture_application" not in sql for sql in page["counts"])
     page = read({"kind": "umum"})
     assert page["shown"] == sorted(
         Application.objects.filter(kind="umum", published=True, owner__instansi=scene.inst_a).values_list(
