@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.core import permissions
 from simpul.core.forms import bootstrapify
-from simpul.core.queries import pk_in
+from simpul.core.queries import first_ids, pk_in
 
 # A select with more options than this is too heavy to render and to use (a national deployment has
 # ~15,000 OPDs); such a filter is shown as a box for the record's id instead.
@@ -87,7 +87,7 @@ class BaseFilterSet(django_filters.FilterSet):
             bootstrapify(form)
         return form
 
-    # Set by `search` when the term matched more than MAX_COLLECTED_MATCHES records (see `minimum_count`).
+    # Set by `search` when the term matched more than MAX_COLLECTED_MATCHES records (see `known_count`).
     many_matches = False
     # The ids `search` collected (at most MAX_COLLECTED_MATCHES), or None when it did not collect them.
     collected_ids: list | None = None
@@ -114,7 +114,7 @@ class BaseFilterSet(django_filters.FilterSet):
         if pool is None:
             return searched
         collected = reduce(lambda rows, condition: rows.filter(condition), conditions, pool)
-        matches = list(collected.order_by().values_list("pk", flat=True)[: MAX_COLLECTED_MATCHES + 1])
+        matches = first_ids(collected, MAX_COLLECTED_MATCHES + 1)
         if len(matches) <= MAX_COLLECTED_MATCHES:
             self.collected_ids = matches
             return queryset.filter(pk_in(matches))
@@ -131,16 +131,21 @@ class BaseFilterSet(django_filters.FilterSet):
         """
         return None if queryset.model._meta.parents else queryset
 
-    def minimum_count(self) -> int | None:
-        """A lower bound that stands in for the list's count, when counting is not worth it.
+    def known_count(self) -> tuple[int, bool] | None:
+        """The list's count when the search already knows it: (count, whether it is only a minimum).
 
-        Counting every match of a frequent term costs a check of each one (a term found in all 100k
-        elements: 130 ms). When the search alone was seen to match more than MAX_COLLECTED_MATCHES
-        records and no other filter narrows it, the list says "more than 2,000" instead.
+        The ids a search collected are exactly the list's rows when no other filter narrows them, so they
+        are its count. A search seen to match more than MAX_COLLECTED_MATCHES records is not counted at
+        all: counting every match of a frequent term costs a check of each one (a term found in all 100k
+        elements: 130 ms), so the list says "more than 2,000" instead.
         """
-        if not self.many_matches or not self.is_valid():
+        if not self.is_valid() or self.active_filter_names() - {"q"}:
             return None
-        return None if self.active_filter_names() - {"q"} else MAX_COLLECTED_MATCHES
+        if self.many_matches:
+            return MAX_COLLECTED_MATCHES, True
+        if self.collected_ids is not None:
+            return len(self.collected_ids), False
+        return None
 
     def same_rows(self):
         """The rows of `qs` (the same primary keys) read from fewer tables, or None.

@@ -20,3 +20,23 @@ def pk_in(ids: list[int]) -> Q:
     if connection.vendor == "sqlite":
         return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
     return Q(pk__in=ids)
+
+
+def first_ids(queryset, limit: int) -> list:
+    """The primary keys of at most `limit` rows of `queryset`, in no particular order.
+
+    Under a LIMIT PostgreSQL plans for an early stop, walking an index or the table and testing each
+    row; when matches are fewer than it expects (a search term frequent in the instansi's names but
+    rare among its applications) that walk reads every row: 50-60 ms at 100k elements. Read through a
+    materialized CTE the query is planned for all its rows (the trigram indexes) and still stops after
+    `limit` of them: 60 -> 17 ms for "kependudukan".
+    """
+    ids = queryset.order_by().values_list("pk", flat=True)
+    if connection.vendor != "postgresql":
+        return list(ids[:limit])
+    # The inner query is the ORM's own compiled SQL; its values stay parameters.
+    sql, params = ids.query.sql_with_params()
+    query = f"WITH matches AS MATERIALIZED ({sql}) SELECT * FROM matches LIMIT %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit])
+        return [row[0] for row in cursor.fetchall()]

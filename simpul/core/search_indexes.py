@@ -12,42 +12,51 @@ from __future__ import annotations
 from django.db import DatabaseError, migrations
 
 
-def index_name(table: str, column: str) -> str:
-    return f"{table}_{column}_trgm"
+def index_name(table: str, column: str, leading: str | None = None) -> str:
+    return f"{table}_{leading}_{column}_trgm" if leading else f"{table}_{column}_trgm"
 
 
-def _create_extension(connection) -> bool:
-    # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it. Without it the
-    # search still works, only without these indexes, so the migration must not fail.
+def _create_extension(connection, name: str) -> bool:
+    # pg_trgm and btree_gin are trusted extensions (PostgreSQL 13+): the database owner may create them.
+    # Without them the search still works, only without these indexes, so the migration must not fail.
     try:
         with connection.cursor() as cursor:
-            cursor.execute("SAVEPOINT simpul_trgm")
-            cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            cursor.execute("RELEASE SAVEPOINT simpul_trgm")
+            cursor.execute("SAVEPOINT simpul_extension")
+            cursor.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
+            cursor.execute("RELEASE SAVEPOINT simpul_extension")
     except DatabaseError:
         with connection.cursor() as cursor:
-            cursor.execute("ROLLBACK TO SAVEPOINT simpul_trgm")
-        print("\n  pg_trgm could not be created: free-text search runs without trigram indexes.")
+            cursor.execute("ROLLBACK TO SAVEPOINT simpul_extension")
+        print(f"\n  {name} could not be created: free-text search runs without some of its indexes.")
         return False
     return True
 
 
-def trigram_indexes(table: str, columns: tuple[str, ...]) -> migrations.RunPython:
-    """A migration operation adding one trigram index per column of `table` (and removing them back)."""
+def trigram_indexes(table: str, columns: tuple[str, ...], leading: str | None = None) -> migrations.RunPython:
+    """A migration operation adding one trigram index per column of `table` (and removing them back).
+
+    With `leading`, each index is over `(leading, UPPER(column))`, which needs the btree_gin extension:
+    a search restricted to one value of `leading` (a typed element list searches one domain) then finds
+    its matches in the index instead of testing every row of that value.
+    """
 
     def create(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql" or not _create_extension(schema_editor.connection):
+        connection = schema_editor.connection
+        if connection.vendor != "postgresql" or not _create_extension(connection, "pg_trgm"):
             return
+        if leading and not _create_extension(connection, "btree_gin"):
+            return
+        prefix = f"{leading}, " if leading else ""
         for column in columns:
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {index_name(table, column)} ON {table} "
-                f"USING gin (UPPER({column}) gin_trgm_ops)"
+                f"CREATE INDEX IF NOT EXISTS {index_name(table, column, leading)} ON {table} "
+                f"USING gin ({prefix}UPPER({column}) gin_trgm_ops)"
             )
 
     def drop(apps, schema_editor):
         if schema_editor.connection.vendor != "postgresql":
             return
         for column in columns:
-            schema_editor.execute(f"DROP INDEX IF EXISTS {index_name(table, column)}")
+            schema_editor.execute(f"DROP INDEX IF EXISTS {index_name(table, column, leading)}")
 
     return migrations.RunPython(create, drop, elidable=False)

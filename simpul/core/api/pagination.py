@@ -20,8 +20,9 @@ class StandardPagination(LimitOffsetPagination):
         ordered = ordering.to_primary_key(queryset)
         queryset = queryset if ordered is None else ordered
         filterset = getattr(view, "active_filterset", None)
-        minimum = filterset.minimum_count() if hasattr(filterset, "minimum_count") else None
-        self.uncounted = minimum is not None
+        known = filterset.known_count() if hasattr(filterset, "known_count") else None
+        self.known_count = None if known is None or known[1] else known[0]
+        self.uncounted = known is not None and known[1]
         if not self.uncounted:
             return super().paginate_queryset(queryset, request, view)
         self.request = request
@@ -33,6 +34,10 @@ class StandardPagination(LimitOffsetPagination):
         rows = list(queryset[self.offset : self.offset + self.limit + 1])
         self.has_more = len(rows) > self.limit
         return rows[: self.limit]
+
+    def get_count(self, queryset):
+        # The ids a search collected are the result when nothing else filters it (BaseFilterSet.known_count).
+        return super().get_count(queryset) if self.known_count is None else self.known_count
 
     def get_paginated_response(self, data):
         if not self.uncounted:

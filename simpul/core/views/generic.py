@@ -30,24 +30,21 @@ PAGE_SIZES = (25, 50, 100, 250)
 
 
 class ListPaginator(Paginator):
-    """The list pages' paginator, which may stand a known minimum in for the count.
+    """The list pages' paginator, which may take the count it is given instead of counting.
 
-    `minimum` stands for a result known to hold more than that many rows, which is then not counted:
-    the pages reach that far and the list says "more than" (`BaseFilterSet.minimum_count`); narrowing
-    the search gives an exact count again.
+    `known_count` is the filter set's (`BaseFilterSet.known_count`): the number of ids a search
+    collected, or, when `count_is_minimum`, a minimum standing for a result too large to count; the
+    pages then reach that far and the list says "more than". Narrowing the search gives an exact count.
     """
 
-    def __init__(self, object_list, per_page, *args, minimum: int | None = None, **kwargs):
+    def __init__(self, object_list, per_page, *args, known_count=None, count_is_minimum=False, **kwargs):
         super().__init__(object_list, per_page, *args, **kwargs)
-        self.minimum = minimum
-
-    @property
-    def count_is_minimum(self) -> bool:
-        return self.minimum is not None
+        self.known_count = known_count
+        self.count_is_minimum = count_is_minimum
 
     @cached_property
     def count(self) -> int:
-        return super().count if self.minimum is None else self.minimum
+        return super().count if self.known_count is None else self.known_count
 
 
 class ModelViewMixin(LoginRequiredMixin):
@@ -102,8 +99,9 @@ class ObjectListView(ModelViewMixin, View):
 
         per_page = self.per_page()
         paginate = {"per_page": per_page, "paginator_class": ListPaginator}
-        if filterset.is_valid():
-            paginate["minimum"] = filterset.minimum_count()
+        known = filterset.known_count()
+        if known is not None:
+            paginate |= {"known_count": known[0], "count_is_minimum": known[1]}
         RequestConfig(request, paginate=paginate).configure(table)
         context = self.base_context() | {
             "table": table,
