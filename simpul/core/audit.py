@@ -17,7 +17,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from simpul.core import context
+from simpul.core import bulk, context
 from simpul.core.models.audit import AuditAction, AuditChainHead, AuditEntry
 from simpul.core.models.base import AuditedMixin
 
@@ -110,8 +110,15 @@ class ChainBatch:
 
     def flush(self) -> None:
         if self.pending:
-            # One INSERT of many rows numbers them in list order, which is the chain's order.
-            AuditEntry.objects.bulk_create(self.pending, batch_size=500)
+            # Written in list order, which numbers them in the chain's order. Through `bulk.insert_rows`
+            # (COPY on PostgreSQL): bulk_create's parameter arrays, quoted value by value, took a tenth
+            # of a large import.
+            fields = [field for field in AuditEntry._meta.concrete_fields if not field.primary_key]
+            bulk.insert_rows(
+                AuditEntry,
+                [field.attname for field in fields],
+                ([getattr(entry, field.attname) for field in fields] for entry in self.pending),
+            )
             self.pending = []
 
 
