@@ -24,6 +24,7 @@ from simpul.architecture.choices import (
 )
 from simpul.architecture.vocabulary import RELATIONSHIP_TYPES, RelationshipKind
 from simpul.core.models import ChangeLoggedModel, OwnedModel
+from simpul.core.models.base import owner_field
 
 
 class ReferenceTree(models.TextChoices):
@@ -81,17 +82,10 @@ class Element(OwnedModel):
     """Anything recorded in the architecture: a process, data set, service, application, infrastructure
     component, security control, or an element of an imported ArchiMate model kept with its own type."""
 
-    # The owner as every owned record has it (core.models.OwnedModel), but indexed only through
+    # The owner as every owned record has it (core.models.base.owner_field), but indexed only through
     # (owner, domain): a second index leading with the owner slowed every insert (an import of 10,000
     # applications: 29.5 -> 27.8 s with this and the domain's and status's extra indexes gone).
-    owner = models.ForeignKey(
-        "organizations.PerangkatDaerah",
-        verbose_name=_("owner OPD"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("The regional department responsible for this record."),
-        db_index=False,
-    )
+    owner = owner_field(db_index=False)
     # Indexed through (domain, name) and the domain-led search indexes (migration 0008); a column index of
     # its own (and PostgreSQL's extra LIKE index for a CharField) only slowed every insert.
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices, default=Domain.OTHER)

@@ -70,16 +70,23 @@ class ChangeLoggedModel(AuditedMixin, ScopedModelMixin, models.Model):
         abstract = True
 
 
-class OwnedModel(ChangeLoggedModel):
-    """A domain record owned by one Perangkat Daerah (and so by its instansi)."""
-
-    owner = models.ForeignKey(
+def owner_field(**options) -> models.ForeignKey:
+    """The owner OPD of a domain record, as `OwnedModel` declares it; a model that indexes the owner
+    otherwise (a composite index leading with it) declares it again with `db_index=False`."""
+    return models.ForeignKey(
         "organizations.PerangkatDaerah",
         verbose_name=_("owner OPD"),
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("The regional department responsible for this record."),
+        **options,
     )
+
+
+class OwnedModel(ChangeLoggedModel):
+    """A domain record owned by one Perangkat Daerah (and so by its instansi)."""
+
+    owner = owner_field()
 
     scope_instansi_path = "owner__instansi"
     scope_opd_path = "owner"
