@@ -72,3 +72,24 @@ class AuditActorMiddleware:
             return self.get_response(request)
         finally:
             context.reset_context(token)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends SIMPUL_CONTENT_SECURITY_POLICY with every response that does not set its own.
+
+    Scripts come only from Simpul's own static files, so an injected <script> or on…= attribute is not
+    run even if some text escaped the templates' escaping. Responses that set a stricter policy (files
+    served for download, core/files.py) keep theirs.
+    """
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.policy = getattr(settings, "SIMPUL_CONTENT_SECURITY_POLICY", "")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy
+        return response

@@ -61,6 +61,7 @@ def make_page(browser, demo):
     """Factory for a fresh page (own cookies) at a given viewport; English UI for stable texts."""
     contexts = []
     external_requests: list[str] = []
+    refused: list[str] = []
 
     def factory(viewport=None, **options):
         context = browser.new_context(
@@ -78,12 +79,28 @@ def make_page(browser, demo):
 
         context.route(re.compile(rf"^(?!{local}|data:|blob:).*"), route)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Chromium reports what the Content-Security-Policy refused on the console: every page of
+        # every browser test must run without such a refusal.
+        page.on("console", lambda message: _note_refusal(message, page, refused))
+        return page
 
     yield factory
     for context in contexts:
         context.close()
     assert not external_requests, f"pages asked for non-local resources: {external_requests}"
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
+# Refusals that are the policy doing its job on code Simpul does not write: Redoc's bundle always draws
+# the Redocly logo from its CDN; refused, the image hides itself (Simpul loads nothing from outside).
+EXPECTED_REFUSALS = ("https://cdn.redoc.ly/redoc/logo-mini.svg",)
+
+
+def _note_refusal(message, page, refused: list[str]) -> None:
+    text = message.text
+    if "Content Security Policy" in text and not any(f"'{url}'" in text for url in EXPECTED_REFUSALS):
+        refused.append(f"{page.url}: {message.text}")
 
 
 @pytest.fixture
