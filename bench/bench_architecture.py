@@ -74,6 +74,7 @@ def bench_lists(requests: int, rng: random.Random) -> list[dict]:
     instansi_ids = list(Instansi.objects.values_list("pk", flat=True))
     opd_ids = list(PerangkatDaerah.objects.filter(instansi_id=first_instansi).values_list("pk", flat=True))
     domains = ["bisnis", "data", "layanan", "aplikasi", "infrastruktur", "keamanan"]
+    statuses = ["operasi", "pengembangan", "rencana", "dihentikan"]
 
     def list_params(user_key: str, typed: bool) -> dict:
         choice = rng.random()
@@ -83,7 +84,7 @@ def bench_lists(requests: int, rng: random.Random) -> list[dict]:
         elif choice < 0.4 and not typed:
             params["domain"] = rng.choice(domains)
         elif choice < 0.5:
-            params["status"] = rng.choice(["operasi", "pengembangan", "rencana", "dihentikan"])
+            params["status"] = rng.choice(statuses)
         elif choice < 0.6:
             params["q"] = rng.choice(SEARCH_TERMS)
         elif choice < 0.7:
@@ -97,11 +98,14 @@ def bench_lists(requests: int, rng: random.Random) -> list[dict]:
         params["per_page"] = rng.choice([25, 50, 100])
         return params
 
-    def api_params(user_key: str) -> dict:
+    def api_params(user_key: str, typed: bool = False) -> dict:
         params = {"limit": rng.choice([25, 50, 100]), "offset": rng.choice([0, 0, 50, 500, 2500])}
         choice = rng.random()
         if choice < 0.2:
-            params["domain"] = rng.choice(domains)
+            if typed:
+                params["status"] = rng.choice(statuses)
+            else:
+                params["domain"] = rng.choice(domains)
         elif choice < 0.35:
             params["q"] = rng.choice(SEARCH_TERMS)
         elif choice < 0.5:
@@ -136,9 +140,16 @@ def bench_lists(requests: int, rng: random.Random) -> list[dict]:
             "application list": [("/architecture/applications/", list_params(user_key, True)) for _ in range(requests)],
             "element detail": [(f"/architecture/elements/{pk}/", {}) for pk in detail_ids],
             "API element list": [("/api/architecture/elements/", api_params(user_key)) for _ in range(requests)],
+            "API application list": [
+                ("/api/architecture/applications/", api_params(user_key, typed=True)) for _ in range(requests)
+            ],
         }
         # Warm caches (templates, URL resolver, connection) before measuring.
-        for path, params in [("/architecture/elements/", {}), ("/api/architecture/elements/", {})]:
+        for path, params in [
+            ("/architecture/elements/", {}),
+            ("/api/architecture/elements/", {}),
+            ("/api/architecture/applications/", {}),
+        ]:
             client.get(path, params)
         for case, calls in cases.items():
             durations, without_search = [], []

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import utils as tables_utils
 from django_tables2.data import TableQuerysetData
 
-from simpul.core import ordering
+from simpul.core import paging
 
 
 class BaseTable(tables.Table):
@@ -120,22 +120,13 @@ class BaseTable(tables.Table):
         return any(callable(value) for value in td.values())
 
 
-# From this row on, a page reads its ids first and then only its own rows (see PagedQuerysetData).
-DEFERRED_ROWS_FROM = 500
-
-
 class PagedQuerysetData(TableQuerysetData):
-    """A table's queryset, paged in a fixed order and read cheaply deep into the list.
+    """A table's queryset, paged in a fixed order and read cheaply deep into the list (`core.paging`).
 
     The order always ends with the primary key: sorted by a column that repeats (a name used by many
     instansi, an owner, a status), the database may order equal rows differently from one page's query
-    to the next, so a row could show on two pages and another on none.
-
-    A page far into the list (offset 2,900 of the national application list) made the database join
-    the owner, developer and reference of every row it skipped: 52 ms. Deep pages read the ids of their
-    rows first, then those rows with their related records: 31 ms. `same_rows`, when the filter set
-    gives it (`BaseFilterSet.same_rows`), holds the same rows in fewer tables: the list is counted
-    there, and every page's ids are read there when its order allows.
+    to the next, so a row could show on two pages and another on none. `same_rows` is the filter set's
+    (`BaseFilterSet.same_rows`).
     """
 
     def __init__(self, data, same_rows=None):
@@ -144,31 +135,16 @@ class PagedQuerysetData(TableQuerysetData):
 
     def __len__(self):
         if self.same_rows is not None and getattr(self, "_length", None) is None:
-            self._length = self.same_rows.count()
+            self._length = paging.count(self.data, self.same_rows)
         return super().__len__()
 
     def __getitem__(self, key):
-        if not isinstance(key, slice):
-            return self._ordered(self.data)[key]
-        id_source = self._ordered(self.same_rows)
-        if id_source is None:
-            if (key.start or 0) < DEFERRED_ROWS_FROM:
-                return self._ordered(self.data)[key]
-            id_source = self._ordered(self.data)
-        ids = list(id_source.values_list("pk", flat=True)[key])
-        rows = {row.pk: row for row in self.data.filter(pk__in=ids).order_by()}
-        return [rows[pk] for pk in ids if pk in rows]
+        if not isinstance(key, slice) or key.step not in (None, 1) or key.stop is None:
+            return paging.ordered_like(self.data, self.data)[key]
+        return paging.rows(self.data, key.start or 0, key.stop, self.same_rows)
 
     def __iter__(self):
-        return iter(self._ordered(self.data))
-
-    def _ordered(self, queryset):
-        """`queryset` in the table's order (that of `self.data`), ended by the primary key; None when that
-        order names a field `queryset`'s model does not have."""
-        if queryset is None:
-            return None
-        ordered = ordering.to_primary_key(queryset, ordering.ordering_of(self.data))
-        return self.data if ordered is None and queryset is self.data else ordered
+        return iter(paging.ordered_like(self.data, self.data))
 
 
 def _field_reader(field, default, empty_values, linked=False):

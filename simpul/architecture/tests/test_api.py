@@ -97,6 +97,58 @@ def test_typed_endpoints_carry_their_own_fields_and_filters(scene):
     assert names(client.get("/api/architecture/data-sets/")) == {"Data Pegawai"}
 
 
+@pytest.mark.parametrize("deferred_from", [500, 1])
+def test_typed_endpoint_counted_and_paged_from_the_element_table_when_only_element_filters_are_used(
+    scene, monkeypatch, deferred_from
+):
+    """As on the list pages: with status, owner or published alone, the count and each page's ids come from
+    the element table (the type's domain, the user's scope), and the pages hold the list's rows in its
+    order; a filter of the type's own (hosting) reads the typed rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from simpul.core import paging
+
+    monkeypatch.setattr(paging, "DEFERRED_ROWS_FROM", deferred_from)
+    ApplicationFactory(owner=scene.a2, name="Draf A2", published=False)  # not visible to operator A1
+    ApplicationFactory(owner=scene.a1, name="Arsip A1", status="rencana")
+    ServiceFactory(owner=scene.a1, name="Layanan A1", status="rencana")  # same status, other domain
+    client = api(scene.operator_a1)
+    url = "/api/architecture/applications/"
+
+    def read(params):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        sql = [q["sql"] for q in captured]
+        return {
+            "count": body["count"],
+            "shown": [row["name"] for row in body["results"]],
+            "next": body["next"],
+            "counts": [q for q in sql if "COUNT(" in q.upper() and "architecture_" in q],
+            "id_reads": [
+                q for q in sql if 'SELECT "architecture_element"."id" AS "pk" FROM "architecture_element"' in q
+            ],
+        }
+
+    for params in ({}, {"status": "rencana"}, {"published": "true"}, {"owner": scene.a2.pk}):
+        page = read(params)
+        assert page["count"] == len(page["shown"]), params
+        assert page["counts"] and all("architecture_application" not in q for q in page["counts"]), params
+        assert len(page["id_reads"]) == 1 and "architecture_application" not in page["id_reads"][0], params
+    assert read({})["shown"] == ["Arsip A1", "SIMPEG", "SIPP"]  # not the other OPD's draft, not instansi B's
+    assert read({"ordering": "-name"})["shown"] == ["SIPP", "SIMPEG", "Arsip A1"]
+    assert read({"status": "rencana"})["shown"] == ["Arsip A1"]  # not the service of that status
+    pages = [read({"limit": 1, "offset": offset}) for offset in range(4)]
+    assert [p["shown"] for p in pages] == [["Arsip A1"], ["SIMPEG"], ["SIPP"], []]
+    assert all(p["count"] == 3 for p in pages) and pages[1]["next"] and not pages[2]["next"]
+    page = read({"hosting": "pihak_ketiga"})
+    assert page["shown"] == ["SIMPEG"] and page["count"] == 1
+    assert any("architecture_application" in q for q in page["counts"]) and page["id_reads"] == []
+    assert read({"hosting": "pihak_ketiga", "offset": 1})["shown"] == []
+
+
 def test_creating_a_typed_element_sets_its_domain_and_starts_as_a_draft(scene):
     response = api(scene.operator_a1).post(
         "/api/architecture/applications/",

@@ -2,7 +2,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from simpul.core import ordering
+from simpul.core import ordering, paging
 
 
 class StandardPagination(LimitOffsetPagination):
@@ -21,23 +21,33 @@ class StandardPagination(LimitOffsetPagination):
         queryset = queryset if ordered is None else ordered
         filterset = getattr(view, "active_filterset", None)
         known = filterset.known_count() if hasattr(filterset, "known_count") else None
+        # The same rows in fewer tables (a typed element list read from the element table), as list pages
+        # use them: counted and paged there (core.paging).
+        self.same_rows = filterset.same_rows() if hasattr(filterset, "same_rows") else None
         self.known_count = None if known is None or known[1] else known[0]
         self.uncounted = known is not None and known[1]
-        if not self.uncounted:
-            return super().paginate_queryset(queryset, request, view)
         self.request = request
         self.limit = self.get_limit(request)
         if self.limit is None:
             return None
         self.offset = self.get_offset(request)
-        self.count = None
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        self.has_more = len(rows) > self.limit
-        return rows[: self.limit]
+        if self.uncounted:
+            self.count = None
+            rows = paging.rows(queryset, self.offset, self.offset + self.limit + 1, self.same_rows)
+            self.has_more = len(rows) > self.limit
+            return rows[: self.limit]
+        self.count = self.get_count(queryset)
+        if self.count > self.limit and self.template is not None:
+            self.display_page_controls = True
+        if self.count == 0 or self.offset > self.count:
+            return []
+        return paging.rows(queryset, self.offset, self.offset + self.limit, self.same_rows)
 
     def get_count(self, queryset):
         # The ids a search collected are the result when nothing else filters it (BaseFilterSet.known_count).
-        return super().get_count(queryset) if self.known_count is None else self.known_count
+        if self.known_count is not None:
+            return self.known_count
+        return paging.count(queryset, self.same_rows)
 
     def get_paginated_response(self, data):
         if not self.uncounted:

@@ -115,9 +115,9 @@ def test_pages_of_a_sort_with_ties_hold_every_row_once_in_a_fixed_order(world, c
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from simpul.core import tables as core_tables
+    from simpul.core import paging
 
-    monkeypatch.setattr(core_tables, "DEFERRED_ROWS_FROM", deferred_from)
+    monkeypatch.setattr(paging, "DEFERRED_ROWS_FROM", deferred_from)
     for number in range(57):
         PerangkatDaerahFactory(instansi=world.inst_a, short_name=f"T{number:02d}", kind="dinas")
     client.force_login(world.admin_a)
