@@ -399,7 +399,7 @@ def test_what_if_sliders_are_grouped_by_aspect_with_its_index_now(scene):
     spec = scene.period.framework.spec
     now = scoring.compute(spec, scoring.normalize_levels(spec, DENPASAR_2021))
     groups = re.findall(
-        r'<details class="[^"]*" open data-whatif-aspect="([^"]+)"( data-changed)? data-testid="whatif-aspect">'
+        r'<details class="[^"]*" open data-whatif-aspect="([^"]+)" data-fold-on-phone( data-changed)? data-testid="whatif-aspect">'
         r'.*?data-testid="whatif-aspect-index">now ([\d.]+)</span>(.*?)</details>',
         html,
         re.S,
