@@ -2,7 +2,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from simpul.core import ordering, paging
+from simpul.core import paging
 
 
 class StandardPagination(LimitOffsetPagination):
@@ -17,8 +17,7 @@ class StandardPagination(LimitOffsetPagination):
     max_limit = 1000
 
     def paginate_queryset(self, queryset, request, view=None):
-        ordered = ordering.to_primary_key(queryset)
-        queryset = queryset if ordered is None else ordered
+        # core.paging reads the rows in the queryset's order ended by the primary key.
         filterset = getattr(view, "active_filterset", None)
         known = filterset.known_count() if hasattr(filterset, "known_count") else None
         # The same rows in fewer tables (a typed element list read from the element table), as list pages
