@@ -6,12 +6,14 @@ An archive (tar.gz) holds:
   even while the instance keeps working;
 - media/...: every file under MEDIA_ROOT;
 - manifest.json: format version, Simpul version, creation time, database vendor, applied migrations,
-  per-model row counts and the SHA-256 of every other member.
+  per-model row counts, the head of the audit chain (read in the same snapshot as the rows) and the
+  SHA-256 of every other member.
 
 Content types and permissions are referenced by natural key (app label, model, codename), because a
 fresh database numbers them differently; every other row keeps its primary key. Restore verifies every
 checksum before it touches the instance, loads everything in one transaction with signals in raw mode
-(the audit trail is restored as it was, not re-logged), then checks row counts and the audit chain, and
+(the audit trail is restored as it was, not re-logged), sets the audit chain's head to the one the
+manifest records, then checks row counts and that the audit chain is intact and ends at that head, and
 rolls back if either does not match.
 """
 
@@ -42,10 +44,11 @@ from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_tasks_db.models import DBTaskResult
 
-from simpul.core.audit import verify_chain
-from simpul.core.models import AuditEntry
+from simpul.core.audit import ChainHead, fill_head_from_chain, verify_chain
+from simpul.core.models import AuditChainHead, AuditEntry
 
 FORMAT = "simpul-backup"
 FORMAT_VERSION = 1
@@ -54,7 +57,8 @@ DATA = "data.jsonl"
 MEDIA_PREFIX = "media/"
 
 # Rows that a fresh `simpul migrate` recreates, that are disposable, or that belong to the running
-# machinery rather than to the instance's content.
+# machinery rather than to the instance's content. The audit chain's head is not a row of the data but
+# a fact of the manifest ("audit_head"), so a restored instance can be compared with it.
 EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", DBTaskResult._meta.app_label})
 EXCLUDED_MODELS = frozenset({"auth.permission", "core.auditchainhead", "core.scheduledrun"})
 # Referenced by natural key, because their ids differ between databases.
@@ -71,6 +75,7 @@ class RestoreReport:
     media_files: int
     audit_entries: int
     manifest: dict = field(repr=False)
+    audit_head: ChainHead | None = None
 
 
 def model_label(model: type[models.Model]) -> str:
@@ -192,6 +197,8 @@ def create_backup(destination: Path) -> dict:
             applied = {}
             for app, name in MigrationRecorder(connection).applied_migrations():
                 applied.setdefault(app, []).append(name)
+            # In the rows' snapshot: appends move the head in the transaction that writes the entry.
+            audit_head = ChainHead.current()
         files = {DATA: _sha256_file(data_path)}
 
         partial = destination.with_name(destination.name + ".partial")
@@ -221,6 +228,7 @@ def create_backup(destination: Path) -> dict:
                     "isolation": isolation,
                     "migrations": {app: sorted(names) for app, names in sorted(applied.items())},
                     "counts": counts,
+                    "audit_head": audit_head.as_dict(),
                     "media_files": len(files) - 1,
                     "media_bytes": media_bytes,
                     "files": files,
@@ -374,6 +382,29 @@ def _load_data(data_path: Path) -> None:
                 cursor.execute(statement)
 
 
+def _restore_audit_head(manifest: dict) -> ChainHead:
+    """Set the chain's head to the one the backup recorded; `verify_chain` then checks that the restored
+    entries end exactly there. Archives made before backups recorded the head get it from their chain."""
+    recorded = manifest.get("audit_head")
+    if recorded is None:
+        return fill_head_from_chain()
+    try:
+        head = ChainHead.parse(json.dumps(recorded))
+    except ValueError as error:
+        raise BackupError(f"Arsip rusak: kepala rantai audit di manifest.json tidak terbaca ({error}).") from error
+    time = parse_datetime(recorded["time"]) if recorded.get("time") else None
+    AuditChainHead.objects.update_or_create(
+        pk=1,
+        defaults={
+            "entry_count": head.count,
+            "last_entry_id": head.last_id or 0,
+            "last_hash": head.hash,
+            "last_timestamp": time,
+        },
+    )
+    return ChainHead(head.count, head.hash, head.last_id or 0, time)
+
+
 def _restore_media(source: Path, written: list[Path]) -> int:
     media_root = Path(settings.MEDIA_ROOT)
     count = 0
@@ -422,7 +453,13 @@ def restore_backup(archive_path: Path) -> RestoreReport:
                 if wrong:
                     detail = ", ".join(f"{label} {got}≠{want}" for label, (got, want) in list(wrong.items())[:5])
                     raise BackupError(f"Jumlah baris setelah pemulihan tidak sesuai manifest ({detail}); dibatalkan.")
+                audit_head = _restore_audit_head(manifest)
                 chain = verify_chain()
+                if not chain.ok and chain.broken_entry_id is None:
+                    raise BackupError(
+                        f"Rantai audit hasil pemulihan tidak berakhir pada kepala rantai yang tercatat di manifest "
+                        f"({chain.reason}); dibatalkan."
+                    )
                 if not chain.ok:
                     raise BackupError(
                         f"Rantai audit hasil pemulihan rusak pada entri {chain.broken_entry_id} ({chain.reason}); "
@@ -432,4 +469,6 @@ def restore_backup(archive_path: Path) -> RestoreReport:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
-    return RestoreReport(counts=counts, media_files=media_files, audit_entries=chain.checked, manifest=manifest)
+    return RestoreReport(
+        counts=counts, media_files=media_files, audit_entries=chain.checked, manifest=manifest, audit_head=audit_head
+    )

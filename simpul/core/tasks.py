@@ -67,39 +67,61 @@ def _alert_recipients() -> list[str]:
 
 @task()
 def verify_audit_chain() -> dict:
-    """Recompute the audit hash chain; on a break, log an error, e-mail the admins and fail the job."""
+    """Recompute the audit hash chain and check its head; on success log the head line, on a break log
+    an error, e-mail the admins and fail the job."""
     result = verify_chain()
     summary = {
         "ok": result.ok,
         "checked": result.checked,
         "broken_entry_id": result.broken_entry_id,
         "reason": result.reason,
+        "head": result.head.as_dict() if result.head else None,
     }
     if result.ok:
         logger.info("Audit chain intact: %d entries checked.", result.checked)
+        # A copy of the head outside the database (the log store) is what shows a later rewrite of the
+        # whole chain together with its head: `simpul audit verify --expect-head "<this line>"`.
+        logger.info("Audit chain head: %s", result.head.line(), extra={"audit_head": result.head.as_dict()})
         return summary
-    logger.error(
-        "Audit chain BROKEN at entry %s: %s (%d entries before it are intact).",
-        result.broken_entry_id,
-        result.reason,
-        result.checked,
-        extra={"broken_entry_id": result.broken_entry_id},
-    )
+    if result.broken_entry_id is not None:
+        where = f"entry {result.broken_entry_id}"
+        logger.error(
+            "Audit chain BROKEN at entry %s: %s (%d entries before it are intact).",
+            result.broken_entry_id,
+            result.reason,
+            result.checked,
+            extra={"broken_entry_id": result.broken_entry_id},
+        )
+    else:
+        where = "the head"
+        logger.error(
+            "Audit chain BROKEN: %s (the %d entries present link correctly).",
+            result.reason,
+            result.checked,
+            extra={"broken_entry_id": None, "audit_head": result.head.as_dict()},
+        )
     recipients = _alert_recipients()
     if recipients:
-        send_mail(
-            _("[Simpul] Audit trail verification failed"),
-            _(
+        if result.broken_entry_id is not None:
+            body = _(
                 "The audit trail hash chain is broken at entry %(entry)s: %(reason)s.\n"
                 "%(checked)d entries before it are intact.\n\n"
                 "Someone altered or removed audit records. Run `simpul audit verify` and investigate."
-            )
-            % {"entry": result.broken_entry_id, "reason": result.reason, "checked": result.checked},
+            ) % {"entry": result.broken_entry_id, "reason": result.reason, "checked": result.checked}
+        else:
+            body = _(
+                "The audit trail does not end where its head says: %(reason)s.\n"
+                "The %(checked)d entries present link correctly.\n\n"
+                "Someone removed or rewrote audit records. Run `simpul audit verify` and investigate."
+            ) % {"reason": result.reason, "checked": result.checked}
+        send_mail(
+            _("[Simpul] Audit trail verification failed"),
+            body,
             settings.SERVER_EMAIL,
             recipients,
             fail_silently=True,  # the error log line and the FAILED job remain even if mail is down
         )
-    raise AuditChainBroken(f"entry {result.broken_entry_id}: {result.reason}")
+    raise AuditChainBroken(f"{where}: {result.reason}")
 
 
 @task()

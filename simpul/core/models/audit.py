@@ -182,10 +182,25 @@ def _shown_value(field, value, names: RelatedNames):
     return value
 
 
+GENESIS_HASH = "0" * 64
+
+
 class AuditChainHead(models.Model):
-    """A single row locked while an entry is appended, so concurrent writers extend one chain."""
+    """The single row that says where the chain ends: the last entry's hash and id, and the number of
+    entries.
+
+    Every append locks it, links the new entry to `last_hash` and moves it on in the same transaction,
+    so concurrent writers extend one chain. Without it, deleting the newest entries would leave a
+    shorter chain that is still intact; with it, `verify_chain` finds that the chain no longer ends
+    where the head says. A copy of the head kept outside the database also catches a rewrite of the
+    whole chain together with this row.
+    """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(_("last entry hash"), max_length=64, default=GENESIS_HASH)
+    last_entry_id = models.BigIntegerField(_("last entry ID"), default=0)
+    entry_count = models.PositiveBigIntegerField(_("number of entries"), default=0)
+    last_timestamp = models.DateTimeField(_("time of the last entry"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit chain head")

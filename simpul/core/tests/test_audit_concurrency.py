@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from simpul.core.audit import verify_chain
+from simpul.core.audit import ChainHead, verify_chain
 from simpul.core.models import AuditEntry
 
 PROCESSES = 4
@@ -46,12 +46,14 @@ VERIFY = """
 import json
 import django
 django.setup()
-from simpul.core.audit import verify_chain
+from simpul.core.audit import ChainHead, verify_chain
 from simpul.core.models import AuditEntry
 result = verify_chain()
+last = AuditEntry.objects.order_by("-id").values_list("id", "hash").first()
 print(json.dumps({
-    "ok": result.ok, "checked": result.checked, "broken": result.broken_entry_id,
+    "ok": result.ok, "checked": result.checked, "broken": result.broken_entry_id, "reason": result.reason,
     "count": AuditEntry.objects.count(),
+    "head": ChainHead.current().as_dict(), "last": last,
     "per_worker": {r: AuditEntry.objects.filter(request_id=r).count() for r in
                    AuditEntry.objects.values_list("request_id", flat=True).distinct()},
 }))
@@ -119,8 +121,12 @@ def test_concurrent_writers_keep_one_intact_chain(database_url, tmp_path):
     assert report["count"] == writes
     assert report["checked"] == writes
     assert report["per_worker"] == {f"worker-{w}": WRITES_PER_PROCESS * 2 for w in range(PROCESSES)}
+    # The running count of the head lost no append either, and it points at the last entry.
+    assert report["head"]["count"] == report["count"] == writes
+    assert [report["head"]["last_id"], report["head"]["hash"]] == report["last"]
 
     if connection.vendor == "postgresql":
         # The test process sees the same rows through its own connection.
         assert AuditEntry.objects.count() == writes
         assert verify_chain().ok
+        assert ChainHead.current().count == writes

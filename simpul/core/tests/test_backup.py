@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
-from simpul.core.audit import verify_chain
+from simpul.core.audit import ChainHead, verify_chain
 from simpul.core.backup import DATA, MANIFEST
 from simpul.core.models import AuditEntry
 from simpul.core.tests.scratch import run_python, run_simpul, scratch_database, simpul_env
@@ -83,6 +83,9 @@ def test_backup_then_restore_into_fresh_instance(source, tmp_path):
     assert manifest["format_version"] == 1
     assert manifest["counts"]["organizations.instansi"] == 1
     assert manifest["counts"]["core.auditentry"] == AuditEntry.objects.count() > 0
+    source_head = ChainHead.current()
+    assert manifest["audit_head"] == source_head.as_dict()
+    assert manifest["audit_head"]["count"] == manifest["counts"]["core.auditentry"]
     assert "contenttypes.contenttype" not in manifest["counts"]
     assert "auth.permission" not in manifest["counts"]
     assert set(manifest["files"]) == {DATA} | {f"media/{name}" for name in MEDIA}
@@ -100,6 +103,9 @@ def test_backup_then_restore_into_fresh_instance(source, tmp_path):
         again = tmp_path / "again.tar.gz"
         run_simpul(env, "backup", str(again))
         assert run_simpul(env, "audit", "verify").stdout.startswith("OK")
+        # The restored head is the backup's: a head recorded outside before the backup still holds.
+        assert json.loads(run_simpul(env, "audit", "head", "--json").stdout) == manifest["audit_head"]
+        assert run_simpul(env, "audit", "verify", "--expect-head", source_head.line()).stdout.startswith("OK")
         facts = run_python(
             env,
             "import json\n"
@@ -116,6 +122,7 @@ def test_backup_then_restore_into_fresh_instance(source, tmp_path):
     original, copy = _members(archive), _members(again)
     assert _rows(copy[DATA]) == _rows(original[DATA])
     assert json.loads(copy[MANIFEST])["counts"] == manifest["counts"]
+    assert json.loads(copy[MANIFEST])["audit_head"] == manifest["audit_head"]
     for name, content in MEDIA.items():
         assert copy[f"media/{name}"] == content
         assert (target_dir / "media" / name).read_bytes() == content
@@ -167,6 +174,39 @@ def test_damaged_archives_are_refused_and_nothing_changes(source, tmp_path):
         assert not any((target_dir / "media").rglob("*.*"))
         # The intact archive still restores into the untouched instance.
         run_simpul(env, "restore", str(archive))
+
+
+def _with_manifest(archive: Path, target: Path, change) -> None:
+    def edit(members):
+        manifest = json.loads(members[MANIFEST])
+        change(manifest)
+        members[MANIFEST] = json.dumps(manifest).encode()
+
+    _repack(archive, target, edit)
+
+
+def test_restore_sets_the_audit_head_and_checks_the_chain_ends_there(source, tmp_path):
+    archive = tmp_path / "simpul.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    source_head = ChainHead.current()
+    # Entries missing from the end of the data cannot pass: the manifest's head says where it ends.
+    longer = tmp_path / "longer-head.tar.gz"
+    _with_manifest(archive, longer, lambda m: m["audit_head"].update(count=m["audit_head"]["count"] + 1))
+    # An archive made before backups recorded the head: the head is taken from the restored chain.
+    legacy = tmp_path / "legacy.tar.gz"
+    _with_manifest(archive, legacy, lambda m: m.pop("audit_head"))
+
+    with scratch_database(tmp_path) as url:
+        env = simpul_env(url, tmp_path / "target")
+        run_simpul(env, "migrate", "--no-input", "-v0", timeout=300)
+        refused = run_simpul(env, "restore", str(longer), check=False)
+        assert refused.returncode != 0
+        assert "tidak berakhir pada kepala rantai" in refused.stderr and "removed" in refused.stderr
+        assert json.loads(run_simpul(env, "audit", "head", "--json").stdout)["count"] == 0  # rolled back
+
+        run_simpul(env, "restore", str(legacy), timeout=300)
+        head = json.loads(run_simpul(env, "audit", "head", "--json").stdout)
+    assert (head["count"], head["last_id"], head["hash"]) == (source_head.count, source_head.last_id, source_head.hash)
 
 
 def test_restore_refuses_a_non_empty_instance(source, tmp_path):
