@@ -175,6 +175,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2 (OWASP's minimum parameters, simpul/core/hashers.py): about 35 ms of one core per sign-in
+# instead of PBKDF2's second, so a burst of sign-ins cannot occupy a small server. Older PBKDF2 hashes
+# still verify and are re-hashed with Argon2 at the next sign-in.
+PASSWORD_HASHERS = [
+    "simpul.core.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,10 +1,16 @@
 """Sign-in, sign-out, password change, lockout after repeated failures, and TOTP two-factor sign-in."""
 
-from django.test import Client
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
+from simpul import settings as project_settings
 from simpul.organizations.tests.factories import TEST_PASSWORD
 
 LOGIN = reverse("login")
@@ -104,6 +110,11 @@ def _code(device, steps_ahead=0) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + steps_ahead):06d}"
 
 
+def _reset_throttle(device) -> None:
+    # django-otp throttles a device for a second after a failure; a person would simply retry.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+
+
 def test_totp_setup_and_sign_in(world):
     client = browser()
     client.force_login(world.admin_a)
@@ -112,15 +123,21 @@ def test_totp_setup_and_sign_in(world):
     device = TOTPDevice.objects.get(user=world.admin_a, confirmed=False)
     assert response.context["secret"] and "<svg" in response.context["qr_svg"]
 
-    # A wrong code does not turn it on.
-    response = client.post(reverse("two_factor"), {"token": "000000" if _code(device) != "000000" else "111111"})
-    assert response.status_code == 302
+    # A wrong code does not turn it on, nor does a right code without the password.
+    wrong = "000000" if _code(device) != "000000" else "111111"
+    response = client.post(reverse("two_factor"), {"token": wrong, "password": TEST_PASSWORD})
+    assert response.status_code == 400
+    assert response.context["errors"] == ["The code is wrong. Try again with the current code from your app."]
+    _reset_throttle(device)
+    response = client.post(reverse("two_factor"), {"token": _code(device)})
+    assert response.status_code == 400
+    assert response.context["errors"] == ["Your password is wrong."]
     assert not TOTPDevice.objects.filter(user=world.admin_a, confirmed=True).exists()
-    # django-otp throttles a device for a second after a failure; a person would simply retry.
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
-    client.post(reverse("two_factor"), {"token": _code(device)})
+    response = client.post(reverse("two_factor"), {"token": _code(device), "password": TEST_PASSWORD})
+    assert response.status_code == 302
     device.refresh_from_db()
     assert device.confirmed
+    assert signed_in_user(client) == world.admin_a  # the session that turned it on stays signed in
 
     # Signing in now needs the code.
     response = sign_in(browser(), "admin-a")
@@ -130,17 +147,65 @@ def test_totp_setup_and_sign_in(world):
     response = sign_in(browser(), "admin-a", otp_token=_code(device, steps_ahead=10))
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == ["The authenticator code is wrong or expired."]
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    _reset_throttle(device)
     second = browser()
     response = sign_in(second, "admin-a", otp_token=_code(device, steps_ahead=1))
     assert response.status_code == 302
     assert signed_in_user(second) == world.admin_a
     assert second.session.get("otp_device_id") == device.persistent_id
 
-    # Turning it off brings back password-only sign-in.
-    second.post(reverse("two_factor"), {"action": "remove"})
+    # A session alone cannot turn it off: the password and a current code are needed.
+    response = second.post(reverse("two_factor"), {"action": "remove"})
+    assert response.status_code == 400
+    response = second.post(reverse("two_factor"), {"action": "remove", "password": TEST_PASSWORD, "token": wrong})
+    assert response.status_code == 400
+    assert TOTPDevice.objects.filter(user=world.admin_a, confirmed=True).exists()
+    _reset_throttle(device)
+    device.refresh_from_db()  # a code is accepted once: the next one, after the drift the sign-in learnt
+    response = second.post(
+        reverse("two_factor"), {"action": "remove", "password": TEST_PASSWORD, "token": _code(device, steps_ahead=1)}
+    )
+    assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=world.admin_a).exists()
+    # Turning it off brings back password-only sign-in.
     assert sign_in(browser(), "admin-a").status_code == 302
+
+
+def test_turning_on_two_factor_ends_earlier_sessions_and_tokens(world):
+    earlier = browser(ip="10.0.0.2")
+    assert sign_in(earlier, "admin-a").status_code == 302
+    token = Token.objects.create(user=world.admin_a)
+    api = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api.get("/api/organizations/users/").status_code == 200
+
+    current = browser()
+    assert sign_in(current, "admin-a").status_code == 302
+    current.get(reverse("two_factor"))
+    device = TOTPDevice.objects.get(user=world.admin_a, confirmed=False)
+    assert current.post(reverse("two_factor"), {"token": _code(device), "password": TEST_PASSWORD}).status_code == 302
+
+    assert signed_in_user(current) == world.admin_a
+    assert signed_in_user(earlier) is None  # the password-only session is over
+    assert not Token.objects.filter(user=world.admin_a).exists()
+    assert api.get("/api/organizations/users/").status_code == 401
+
+
+def test_passwords_are_hashed_with_argon2_and_old_hashes_upgrade(world):
+    """The project's hashers (tests elsewhere use a fast one): Argon2id first, PBKDF2 still verified."""
+    from django.contrib.auth.hashers import check_password, get_hashers, make_password
+
+    with override_settings(PASSWORD_HASHERS=project_settings.PASSWORD_HASHERS):
+        get_hashers.cache_clear()
+        try:
+            encoded = make_password("Sandi-Uji-Panjang-2026")
+            assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+            legacy = make_password("Sandi-Uji-Panjang-2026", hasher="pbkdf2_sha256")
+            upgraded = []
+            assert check_password("Sandi-Uji-Panjang-2026", legacy, setter=upgraded.append)
+            assert upgraded == ["Sandi-Uji-Panjang-2026"]  # re-hashed with Argon2 at this sign-in
+            assert not check_password("salah", encoded)
+        finally:
+            get_hashers.cache_clear()
 
 
 def test_totp_code_errors_are_translated(world):
@@ -149,3 +214,24 @@ def test_totp_code_errors_are_translated(world):
     response = sign_in(client, "asn-a1")
     assert response.context["form"].non_field_errors() == ["Masukkan kode dari aplikasi autentikator Anda."]
     assert sign_in(client, "asn-a1", otp_token=_code(device)).status_code == 302
+
+
+def test_an_administrator_resets_two_factor_of_a_user_who_lost_the_device(world):
+    device = TOTPDevice.objects.create(user=world.asn_a1, name="Authenticator", confirmed=True)
+    session = browser()
+    session.force_login(world.asn_a1)
+    other_user = browser(ip="10.0.0.3")
+    other_user.force_login(world.admin_a)
+    Token.objects.create(user=world.asn_a1)
+
+    out = StringIO()
+    call_command("twofactor", "reset", "asn-a1", stdout=out)
+
+    assert "1 sesi diakhiri" in out.getvalue()
+    assert not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert not Token.objects.filter(user=world.asn_a1).exists()
+    assert signed_in_user(session) is None
+    assert signed_in_user(other_user) == world.admin_a  # nobody else is signed out
+    assert sign_in(browser(), "asn-a1").status_code == 302  # the password alone works again
+    with pytest.raises(CommandError):
+        call_command("twofactor", "reset", "tidak-ada")

@@ -5,10 +5,11 @@ from base64 import b32encode
 import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views import View
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from simpul.core import twofactor
 from simpul.core.forms import bootstrapify
 
 
@@ -84,35 +86,43 @@ class TwoFactorView(View):
     template_name = "registration/two_factor.html"
 
     def get(self, request):
+        return self.render_page(request)
+
+    def render_page(self, request, errors=None, status=200):
         confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
         pending = None
         qr_svg = ""
         secret = ""
         if confirmed is None:
-            pending, _created = TOTPDevice.objects.get_or_create(
-                user=request.user, confirmed=False, defaults={"name": "Authenticator"}
-            )
+            pending = twofactor.pending_device(request.user)
             qr_svg = segno.make(pending.config_url, error="m").svg_inline(scale=4)
             secret = b32encode(pending.bin_key).decode()
         return render(
             request,
             self.template_name,
-            {"confirmed": confirmed, "pending": pending, "qr_svg": qr_svg, "secret": secret},
+            {"confirmed": confirmed, "pending": pending, "qr_svg": qr_svg, "secret": secret, "errors": errors or []},
+            status=status,
         )
 
     def post(self, request):
-        if request.POST.get("action") == "remove":
-            TOTPDevice.objects.filter(user=request.user).delete()
-            messages.success(request, _("Two-factor sign-in was turned off."))
-            return redirect("two_factor")
-        token = request.POST.get("token", "").strip()
-        with transaction.atomic():
-            device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-            if device is not None and token and device.verify_token(token):
-                device.confirmed = True
-                device.save()
-                otp_login(request, device)
-                messages.success(request, _("Two-factor sign-in is on. You will be asked for a code at every sign-in."))
+        password = request.POST.get("password", "")
+        token = request.POST.get("token", "")
+        try:
+            if request.POST.get("action") == "remove":
+                twofactor.turn_off(request.user, password=password, token=token)
+                messages.success(request, _("Two-factor sign-in was turned off."))
             else:
-                messages.error(request, _("The code is wrong. Try again with the current code from your app."))
+                device = twofactor.turn_on(request.user, password=password, token=token)
+                # The password was re-hashed to end other sessions; this one stays signed in.
+                update_session_auth_hash(request, request.user)
+                otp_login(request, device)
+                messages.success(
+                    request,
+                    _(
+                        "Two-factor sign-in is on. You will be asked for a code at every sign-in. Your other "
+                        "sessions and API tokens were ended."
+                    ),
+                )
+        except ValidationError as error:
+            return self.render_page(request, errors=error.messages, status=400)
         return redirect("two_factor")
