@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simpul.core.models.base import ChangeLoggedModel
 
 KEY_PREFIX = "spl"
+ACCOUNT_FIXED = _("The account a key acts as is fixed when the key is issued: issue a new key instead.")
 
 
 class ApiKey(ChangeLoggedModel):
@@ -72,6 +74,37 @@ class ApiKey(ChangeLoggedModel):
         secret = secrets.token_urlsafe(32)
         self.key_hash = self.hash_secret(secret)
         return f"{KEY_PREFIX}_{self.prefix}_{secret}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        key = super().from_db(db, field_names, values)
+        # The account as read, to refuse any later change of it whichever path writes the key.
+        if "user_id" in key.__dict__:
+            key._loaded_user_id = key.user_id
+        return key
+
+    def _account_changed(self) -> bool:
+        return self.pk is not None and self.user_id != getattr(self, "_loaded_user_id", self.user_id)
+
+    def clean(self) -> None:
+        super().clean()
+        if self._account_changed():
+            raise ValidationError({"user": ACCOUNT_FIXED})
+
+    def authorize_write(self, user, *, creating: bool) -> None:
+        """Nobody gains permissions through a key (called by the core services on every write path).
+
+        A key acts as its account, so only that account's holder, or someone who may change that account,
+        may issue it; afterwards the account never changes, or an operator could issue a key for
+        themself and then point it at an account with wider rights.
+        """
+        from simpul.core import permissions
+
+        if creating:
+            if self.user_id != user.pk and not permissions.can(user, "change", self.user):
+                raise PermissionDenied(_("You may not issue a key for this account here."))
+        elif self._account_changed():
+            raise PermissionDenied(ACCOUNT_FIXED)
 
     @property
     def is_active(self) -> bool:

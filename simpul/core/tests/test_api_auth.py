@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
@@ -11,6 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from simpul.core import apikeys, services
 from simpul.core.models import ApiKey, AuditEntry
 from simpul.organizations.models import PerangkatDaerah
 from simpul.organizations.tests.factories import TEST_PASSWORD
@@ -307,3 +309,55 @@ def test_revoking_a_key_in_the_ui_stops_it(world, client):
     key.refresh_from_db()
     assert key.revoked_at is not None
     assert api.get(OPD_URL).status_code == 401
+
+
+def test_the_account_a_key_acts_as_cannot_be_changed_by_editing_it(world, client):
+    """The escalation a hostile tester found: issue a key as yourself, then edit it to act as an
+    instansi-wide account of your OPD (an evaluator) and read or approve what you may not."""
+    client.force_login(world.operator_a1)
+    response = client.post(
+        reverse("core:apikey_add"),
+        {"name": "Kunci sendiri", "instansi": world.inst_a.pk, "owner": world.a1.pk, "user": world.operator_a1.pk},
+    )
+    assert response.status_code == 200
+    key = ApiKey.objects.get(name="Kunci sendiri")
+    secret = response.context["secret"]
+
+    edit = client.get(reverse("core:apikey_edit", args=[key.pk]))
+    assert "user" not in edit.context["form"].fields
+    response = client.post(
+        reverse("core:apikey_edit", args=[key.pk]),
+        {
+            "name": "Kunci sendiri (ubah)",
+            "instansi": world.inst_a.pk,
+            "owner": world.a1.pk,
+            "user": world.evaluator_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.name == "Kunci sendiri (ubah)"
+    assert key.user == world.operator_a1
+    api = APIClient()
+    api.credentials(HTTP_X_API_KEY=secret)
+    assert ids(api.get(USERS_URL)) == {world.operator_a1.pk, world.asn_a1.pk}
+
+
+def test_every_write_path_refuses_to_change_the_account_of_a_key(world):
+    """Whatever channel writes a key later (a form, an API, an import), the core services refuse."""
+    key, _secret = apikeys.issue_api_key(
+        world.operator_a1, name="Kunci", instansi=world.inst_a, owner=world.a1, acts_as=world.operator_a1
+    )
+    stored = ApiKey.objects.get(pk=key.pk)
+    stored.user = world.evaluator_a
+    with pytest.raises(PermissionDenied):
+        services.update_object(world.admin_a, stored)
+    with pytest.raises(ValidationError):
+        stored.full_clean()
+    assert ApiKey.objects.get(pk=key.pk).user == world.operator_a1
+    # Issuing one acting as an account the issuer may not change is refused on the service itself.
+    with pytest.raises(PermissionDenied):
+        apikeys.issue_api_key(
+            world.operator_a1, name="Kunci lain", instansi=world.inst_a, owner=world.a1, acts_as=world.evaluator_a
+        )
+    assert not ApiKey.objects.filter(name="Kunci lain").exists()

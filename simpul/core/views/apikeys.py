@@ -2,14 +2,12 @@ import django_filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from simpul.core import permissions, services
+from simpul.core import apikeys, permissions
 from simpul.core.filters import BaseFilterSet
 from simpul.core.forms import ScopedModelForm
 from simpul.core.models import ApiKey
@@ -53,6 +51,12 @@ class ApiKeyForm(ScopedModelForm):
         model = ApiKey
         fields = ["name", "instansi", "owner", "external_system", "user", "expires_at"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The account a key acts as is fixed at issue (ApiKey.authorize_write refuses a change anyway).
+            del self.fields["user"]
+
 
 class ApiKeyCreateView(ObjectEditView):
     """Creating a key shows its secret exactly once."""
@@ -64,15 +68,20 @@ class ApiKeyCreateView(ObjectEditView):
             raise PermissionDenied
         form = self.config.form(request.POST, instance=ApiKey(), user=request.user)
         if form.is_valid():
-            key = form.instance
-            # A key acts as its account, so only someone who may change that account (or the account
-            # holder) may issue one: nobody gains permissions through a key.
-            acts_as_allowed = key.user_id == request.user.pk or permissions.can(request.user, "change", key.user)
-            if not acts_as_allowed or not permissions.can_add(request.user, ApiKey, key.instansi_id, key.owner_id):
+            data = form.cleaned_data
+            try:
+                key, secret = apikeys.issue_api_key(
+                    request.user,
+                    name=data["name"],
+                    instansi=data["instansi"],
+                    owner=data.get("owner"),
+                    acts_as=data["user"],
+                    external_system=data.get("external_system", ""),
+                    expires_at=data.get("expires_at"),
+                )
+            except PermissionDenied:
                 form.add_error(None, _("You may not issue a key for this account here."))
             else:
-                secret = key.issue()
-                services.create_object(request.user, key)
                 return render(
                     request,
                     "core/apikey_created.html",
@@ -84,9 +93,7 @@ class ApiKeyCreateView(ObjectEditView):
 class ApiKeyRevokeView(ModelViewMixin, View):
     def post(self, request, pk):
         key = get_object_or_404(self.get_queryset("change"), pk=pk)
-        with transaction.atomic():
-            key.revoked_at = timezone.now()
-            services.update_object(request.user, key)
+        apikeys.revoke_api_key(request.user, key)
         messages.success(request, _("The key %(name)s was revoked.") % {"name": key})
         return redirect(key.get_absolute_url())
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, router
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
@@ -170,7 +170,11 @@ def object_history(obj: models.Model) -> models.QuerySet:
 
 
 class ObjectEditView(ModelViewMixin, View):
+    """Add and edit pages. An edit form carries the record's `row_version` as it was shown; saving it over
+    a newer version is refused with the current values, so nobody overwrites a change they never saw."""
+
     template_name = "core/object_edit.html"
+    conflict: services.EditConflict | None = None
 
     def get_object(self, pk):
         if pk is None:
@@ -195,8 +199,13 @@ class ObjectEditView(ModelViewMixin, View):
                     obj = services.create_object(request.user, form.instance, save=form.save)
                     messages.success(request, _("%(name)s was created.") % {"name": obj})
                 else:
-                    obj = services.update_object(request.user, form.instance, save=form.save)
+                    version = request.POST.get(ROW_VERSION_PARAMETER) or None
+                    obj = services.update_object(request.user, form.instance, save=form.save, version=version)
                     messages.success(request, _("%(name)s was saved.") % {"name": obj})
+            except services.EditConflict as conflict:
+                form.add_error(None, str(conflict))
+                self.conflict = conflict
+                return self.render_form(form, conflict.current, status=409)
             except PermissionDenied as error:
                 form.add_error(None, str(error) or _("You may not save this record."))
             else:
@@ -205,7 +214,34 @@ class ObjectEditView(ModelViewMixin, View):
 
     def render_form(self, form, obj, status=200):
         context = self.base_context() | {"form": form, "object": obj if obj.pk else None}
+        if obj.pk:
+            # After a conflict the stored version: saving again is then a choice made seeing it.
+            context["row_version"] = services.row_version(self.conflict.current if self.conflict else obj)
+            context["row_version_parameter"] = ROW_VERSION_PARAMETER
+        if self.conflict is not None:
+            context["conflict_rows"] = conflict_rows(form, self.conflict.current)
         return render(request=self.request, template_name=self.template_name, context=context, status=status)
+
+
+ROW_VERSION_PARAMETER = "_row_version"
+
+
+def conflict_rows(form, current: models.Model) -> list[dict]:
+    """The form's fields with the value stored now, marking those that differ from what was submitted."""
+    rows = []
+    shown = {row["name"]: row for row in object_fields(current)}
+    for name in form.fields:
+        try:
+            field = current._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not getattr(field, "concrete", False) or field.many_to_many or name not in shown:
+            continue
+        stored = field.value_from_object(current)
+        submitted = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+        submitted = getattr(submitted, "pk", submitted)
+        rows.append({**shown[name], "differs": stored != submitted})
+    return rows
 
 
 class ObjectDeleteView(ModelViewMixin, View):
