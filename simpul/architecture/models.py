@@ -83,8 +83,7 @@ class Element(OwnedModel):
     component, security control, or an element of an imported ArchiMate model kept with its own type."""
 
     # The owner as every owned record has it (core.models.base.owner_field), but indexed only through
-    # (owner, domain): a second index leading with the owner slowed every insert (an import of 10,000
-    # applications: 29.5 -> 27.8 s with this and the domain's and status's extra indexes gone).
+    # (owner, domain): a second index leading with the owner slowed every insert (docs/benchmarks.md).
     owner = owner_field(db_index=False)
     # Indexed through (domain, name) and the domain-led search indexes (migration 0008); a column index of
     # its own (and PostgreSQL's extra LIKE index for a CharField) only slowed every insert.
@@ -130,7 +129,7 @@ class Element(OwnedModel):
             models.Index(fields=["name"]),
             models.Index(fields=["exchange_id"]),
             # "Recently changed first" (lists and the API's ordering=-updated_at) read from the index; without
-            # it the national list sorted 100k rows for every page (60-70 ms).
+            # it the national list sorted 100k rows for every page.
             models.Index(fields=["updated_at"]),
             # A plain index: db_index on a CharField also adds a LIKE index on PostgreSQL, never used here.
             models.Index(fields=["status"]),
@@ -149,6 +148,25 @@ class Element(OwnedModel):
     spbe_domain: str = Domain.OTHER
     default_archimate_type: str = ""
     type_fields: tuple[str, ...] = ()
+
+    def clean(self) -> None:
+        super().clean()
+        # An exchange identifier names one element of an instansi: an import matches records by it, so a
+        # second holder would make one OPD's import find (and change, or fail on) another OPD's element.
+        # It is checked here rather than by a UniqueConstraint because the instansi is reached through
+        # the owner, and a constraint cannot follow a join; copying the instansi onto every element would
+        # add a column and an index write to every insert of the largest table, and every bulk writer
+        # would have to keep it right. Every writer of the field validates: the API (serializer runs
+        # clean()) and the ArchiMate import (full_clean(), under a lock on the instansi); forms do not
+        # offer the field.
+        if self.exchange_id and self.owner_id:
+            holders = Element.objects.filter(owner__instansi_id=self.owner.instansi_id, exchange_id=self.exchange_id)
+            if holders.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    _("Another element of this instansi already has the exchange identifier “%(id)s”."),
+                    code="exchange_id_taken",
+                    params={"id": self.exchange_id},
+                )
 
     def save(self, *args, **kwargs):
         if type(self) is not Element:
@@ -426,6 +444,17 @@ class Relationship(ChangeLoggedModel):
                         }
                     }
                 )
+            # Unique per instansi, as an element's (see Element.clean for why this is not a constraint).
+            if self.exchange_id:
+                holders = Relationship.objects.filter(
+                    source__owner__instansi_id=self.source.owner.instansi_id, exchange_id=self.exchange_id
+                )
+                if holders.exclude(pk=self.pk).exists():
+                    raise ValidationError(
+                        _("Another relationship of this instansi already has the exchange identifier “%(id)s”."),
+                        code="exchange_id_taken",
+                        params={"id": self.exchange_id},
+                    )
 
 
 class GraphVersion(models.Model):
