@@ -228,6 +228,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # Imports with more rows than this run in the background (simpul worker) with a progress page.
 SIMPUL_IMPORT_SYNC_MAX_ROWS = int(os.environ.get("SIMPUL_IMPORT_SYNC_MAX_ROWS", 500))
+# Limits of one import file, checked before and while it is read (simpul/core/importexport.py): rows
+# below the header (blank ones included), what an XLSX may unpack to, and the compression ratio of any
+# part of it larger than 1 MiB (spreadsheets pack 5-20 times; a zip bomb about 1000 times).
+SIMPUL_IMPORT_MAX_ROWS = int(os.environ.get("SIMPUL_IMPORT_MAX_ROWS", 50_000))
+SIMPUL_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("SIMPUL_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024))
+SIMPUL_IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("SIMPUL_IMPORT_MAX_COMPRESSION_RATIO", 100))
 # Impact analysis walks an instansi with at least this many dependency relationships over a copy of its
 # graph held in memory (per process, at most SIMPUL_IMPACT_MEMORY_GRAPHS of them, ~25 MB per 300,000
 # relationships); smaller instansi are walked in the database. 0 graphs: always the database.
@@ -236,9 +242,10 @@ SIMPUL_IMPACT_MEMORY_GRAPHS = int(os.environ.get("SIMPUL_IMPACT_MEMORY_GRAPHS", 
 
 # --- Cache ----------------------------------------------------------------------------------------
 # Shared by every process: background imports report their progress here (the import's own database
-# transaction is still open then, see simpul/core/importjobs.py), and the API token throttle counts here.
+# transaction is still open then, see simpul/core/importjobs.py), and the API rate limits count here.
 # A directory under var/ serves every process on one machine; with web and worker processes on several
-# machines set SIMPUL_CACHE_URL=redis://… (pip install redis).
+# machines set SIMPUL_CACHE_URL=redis://… (pip install redis). Not Django's database cache: progress
+# written through the import's own connection would stay invisible until the import ends.
 if os.environ.get("SIMPUL_CACHE_URL"):
     CACHES = {
         "default": {
@@ -312,7 +319,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "EXCEPTION_HANDLER": "simpul.core.api.exceptions.exception_handler",
+    # Requests without credentials, per client address (simpul/core/api/throttling.py); the token
+    # endpoint has its own, stricter limit. Counted in the default cache (see CACHES above).
+    "DEFAULT_THROTTLE_CLASSES": ["simpul.core.api.throttling.AnonRateThrottle"],
 }
+# "<number>/<second|minute|hour|day>"; empty turns the limit off.
+SIMPUL_RATE_ANON = os.environ.get("SIMPUL_RATE_ANON", "20/min")
+SIMPUL_RATE_TOKEN = os.environ.get("SIMPUL_RATE_TOKEN", "10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
     "DESCRIPTION": "REST API Simpul: platform SPBE pemerintah daerah.",

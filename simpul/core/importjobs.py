@@ -20,6 +20,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -153,7 +154,8 @@ def run_job(job_id: int) -> dict:
             if not (user.is_active and permissions.has_model_permission(user, "add", config.model)):
                 return _finish(job, result, failure=_("You may no longer import these records."))
             with job.file.open("rb") as stored:
-                rows = importexport.read_rows(_NamedFile(job.original_name, stored.read()))
+                # The stored name is random; the original one says whether it is CSV or XLSX.
+                rows = importexport.read_rows(File(stored, name=job.original_name))
             result.total = len(rows)
             # The worker already tagged this job's log lines and audit entries with the job id; keep it.
             with context.acting(user, source="job", request_id=context.current().request_id):
@@ -172,17 +174,6 @@ def run_job(job_id: int) -> dict:
             _finish(job, result, failure=_("The import stopped because of an unexpected error. Nothing was saved."))
             raise  # the task is recorded as failed, with the traceback
         return _finish(job, result)
-
-
-class _NamedFile:
-    """What read_rows needs of an upload: the original name (for the type) and the bytes."""
-
-    def __init__(self, name: str, content: bytes):
-        self.name = name
-        self._content = content
-
-    def read(self) -> bytes:
-        return self._content
 
 
 def _finish(job: ImportJob, result: importexport.ImportResult, failure: str | None = None) -> dict:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from simpul.core.models import AuditEntry
+from simpul.core.models import AuditEntry, ImportJob
 from simpul.organizations.models import PerangkatDaerah, User
 
 URL = "organizations:perangkatdaerah_import"
@@ -333,3 +334,231 @@ def test_queries_per_row_stay_few_and_no_savepoint_per_row(client, world):
     assert per_row <= 3, per_row
     assert len(savepoints) <= 3, savepoints
     assert PerangkatDaerah.objects.filter(parent=world.a1, short_name__startswith="L").count() == 25
+
+
+# --- Limits: a file is refused as soon as it passes one, before the work it would cost -----------
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def handmade_xlsx(rows, *, dimension=None, padding=0, extra_parts=0) -> bytes:
+    """A minimal XLSX written directly (openpyxl takes seconds for 200,000 rows): inline strings, an
+    optional declared size, `padding` spaces after the data (compressible almost to nothing) and
+    `extra_parts` empty parts beside the spreadsheet's own."""
+
+    def cell(column, number, value):
+        return f'<c r="{column}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+    sheet_rows = "".join(
+        f'<row r="{number}">{"".join(cell(chr(65 + i), number, v) for i, v in enumerate(row))}</row>'
+        for number, row in enumerate(rows, start=1)
+    )
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" '
+            f'Type="{DOC_RELS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{SHEET_NS}" xmlns:r="{DOC_RELS}"><sheets>'
+            '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" '
+            f'Type="{DOC_RELS}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{SHEET_NS}">{declared}<sheetData>{sheet_rows}</sheetData>{" " * padding}</worksheet>',
+        )
+        for number in range(extra_parts):
+            archive.writestr(f"customXml/item{number}.xml", "")
+    return buffer.getvalue()
+
+
+def many_rows(count: int) -> list[list[str]]:
+    return [HEADER, *[["inst-a", f"Dinas Banyak {i}", f"BANYAK{i}", "dinas"] for i in range(count)]]
+
+
+@pytest.fixture
+def rows_read(monkeypatch):
+    """How many rows openpyxl and the csv module hand out while a file is read: wraps both readers."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    pulled = {"xlsx": 0, "csv": 0}
+    cells_by_row = ReadOnlyWorksheet._cells_by_row
+    csv_reader = csv.reader
+
+    def counted_cells_by_row(self, *args, **kwargs):
+        for row in cells_by_row(self, *args, **kwargs):
+            pulled["xlsx"] += 1
+            yield row
+
+    def counted_csv_reader(*args, **kwargs):
+        for row in csv_reader(*args, **kwargs):
+            pulled["csv"] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counted_cells_by_row)
+    monkeypatch.setattr(csv, "reader", counted_csv_reader)
+    return pulled
+
+
+def file_errors(response) -> list[str]:
+    return response.context["upload_form"].errors["file"]
+
+
+TOO_MANY_ROWS = (
+    "The file holds more than 1,000 rows; the import limit is 1,000 rows. Split the file into several parts."
+)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "most_rows_read"),
+    [
+        (None, 1_002),  # no declared size (as openpyxl's write-only mode writes): counted while read
+        ("A1:D2", 1_002),  # a declared size that lies: not trusted, counted while read
+        ("A1:D200001", 0),  # an honest declared size: refused before a row is read
+    ],
+)
+def test_xlsx_over_the_row_limit_is_refused_without_reading_it_all(
+    client, settings, rows_read, dimension, most_rows_read
+):
+    """The reported bomb: 533 KB of XLSX holding a million rows took 144 s and 590 MB to refuse. Now
+    reading stops at the first row past the limit (header, 1,000 rows, one more), or earlier."""
+    settings.SIMPUL_IMPORT_MAX_ROWS = 1_000
+    upload = SimpleUploadedFile("banyak.xlsx", handmade_xlsx(many_rows(200_000), dimension=dimension))
+    response = post(client, upload)
+    assert response.status_code == 400
+    assert file_errors(response) == [TOO_MANY_ROWS]
+    assert rows_read["xlsx"] <= most_rows_read
+    assert not ImportJob.objects.exists()
+    assert not PerangkatDaerah.objects.filter(short_name__startswith="BANYAK").exists()
+
+
+def test_csv_over_the_row_limit_is_refused_without_reading_it_all(client, settings, rows_read):
+    settings.SIMPUL_IMPORT_MAX_ROWS = 1_000
+    response = post(client, csv_file(many_rows(200_000)))
+    assert response.status_code == 400
+    assert file_errors(response) == [TOO_MANY_ROWS]
+    assert rows_read["csv"] <= 1_002
+    assert not ImportJob.objects.exists()
+
+
+def test_the_row_limit_is_in_the_users_language(world, settings, tmp_path):
+    settings.SIMPUL_IMPORT_MAX_ROWS = 1_000
+    settings.MEDIA_ROOT = tmp_path
+    client = Client(headers={"accept-language": "id"})
+    client.force_login(world.admin_a)
+    response = post(client, csv_file(many_rows(1_001)))
+    assert response.status_code == 400
+    message = "The file holds more than %(limit)s rows; the import limit is %(limit)s rows. Split the file into several parts."
+    with translation.override("id"):
+        expected = translation.gettext(message) % {"limit": "1.000"}
+    assert file_errors(response) == [expected]
+    # Exactly at the limit is accepted (and, above the background threshold, queued).
+    assert post(client, csv_file(many_rows(1_000))).status_code == 302
+
+
+def test_declared_size_that_is_too_small_does_not_cut_the_file_short(client):
+    upload = SimpleUploadedFile("opd.xlsx", handmade_xlsx(GOOD, dimension="A1:B2"))
+    response = post(client, upload)
+    assert response.status_code == 302
+    assert set(PerangkatDaerah.objects.filter(short_name__startswith="BARU").values_list("short_name", flat=True)) == {
+        "BARU1",
+        "BARU2",
+    }
+
+
+@pytest.fixture
+def excel_reads(monkeypatch):
+    """How often openpyxl starts reading a workbook: wraps its reader."""
+    from openpyxl.reader.excel import ExcelReader
+
+    calls = []
+    read = ExcelReader.read
+
+    def counted_read(self):
+        calls.append(self)
+        return read(self)
+
+    monkeypatch.setattr(ExcelReader, "read", counted_read)
+    return calls
+
+
+def test_xlsx_that_unpacks_to_more_than_the_limit_is_refused_before_it_is_opened(client, settings, excel_reads):
+    settings.SIMPUL_IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    upload = SimpleUploadedFile("bom.xlsx", handmade_xlsx(GOOD, padding=2 * 1024 * 1024))
+    assert upload.size < 20_000
+    response = post(client, upload)
+    assert response.status_code == 400
+    assert file_errors(response) == [
+        "The Excel file unpacks to 2.0\xa0MB, more than the import limit of 1.0\xa0MB. Split the file into several parts."
+    ]
+    assert excel_reads == []
+    assert not PerangkatDaerah.objects.filter(short_name__startswith="BARU").exists()
+
+
+def test_zip_bomb_is_refused_before_it_is_opened(client, excel_reads):
+    # 20 MB of spaces pack into about 20 KB: far below the unpacked limit (100 MB), but a ratio of ~1000.
+    upload = SimpleUploadedFile("bom.xlsx", handmade_xlsx(GOOD, padding=20 * 1024 * 1024))
+    response = post(client, upload)
+    assert response.status_code == 400
+    [message] = file_errors(response)
+    assert message.startswith("A part of the Excel file unpacks to ")
+    assert message.endswith(
+        " times its packed size, more than the limit of 100 times; a file packed this tightly (a “zip bomb”) is not imported."
+    )
+    assert excel_reads == []
+
+
+def test_xlsx_of_very_many_parts_is_refused_before_its_directory_is_read(client, excel_reads, monkeypatch):
+    opened = []
+    read_directory = zipfile.ZipFile._RealGetContents
+
+    def counted_read_directory(self):
+        opened.append(self)
+        return read_directory(self)
+
+    monkeypatch.setattr(zipfile.ZipFile, "_RealGetContents", counted_read_directory)
+    upload = SimpleUploadedFile("bagian.xlsx", handmade_xlsx(GOOD, extra_parts=10_001))
+    response = post(client, upload)
+    assert response.status_code == 400
+    assert file_errors(response) == [
+        "The Excel file holds more than 10,000 internal parts, which no ordinary spreadsheet needs; it is not imported."
+    ]
+    assert opened == [] and excel_reads == []
+
+
+def test_header_wider_than_any_form_is_refused(client):
+    header = [*HEADER, *[""] * 200, "kolom jauh"]
+    response = post(client, csv_file([header, ["inst-a", "Dinas Lebar", "LEBAR", "dinas"]]))
+    assert response.status_code == 400
+    assert file_errors(response) == [
+        "The first row holds more than 100 columns; an import accepts at most 100 columns."
+    ]
+    assert not PerangkatDaerah.objects.filter(short_name="LEBAR").exists()
+
+
+def test_unreadable_csv_is_a_message_not_a_crash(client):
+    long_cell = "x" * (csv.field_size_limit() + 1)
+    response = post(client, csv_file([HEADER, ["inst-a", long_cell, "PANJANG", "dinas"]]))
+    assert response.status_code == 400
+    [message] = file_errors(response)
+    assert message.startswith("The CSV file cannot be read: ")

@@ -303,3 +303,19 @@ def test_partial_job_saves_valid_rows_and_reports_the_skipped_ones(client):
     page = client.get(job.get_absolute_url()).content.decode()
     assert 'data-testid="import-ok"' in page and 'data-testid="import-skipped"' in page
     assert "<td>5</td><td>Kind</td>" in page
+
+
+def test_worker_refuses_a_file_over_the_row_limit_without_importing_any(client, settings):
+    """The worker reads the stored file under the same limits as the upload page (the limit may have
+    been lowered since, or the job row written by other means)."""
+    job = upload(client, good_rows(5))
+    settings.SIMPUL_IMPORT_MAX_ROWS = 4
+
+    summary = tasks.run_import_job.call(job.pk)
+
+    job.refresh_from_db()
+    assert summary["status"] == "failed"
+    assert [e["message"] for e in job.errors] == [
+        "The file holds more than 4 rows; the import limit is 4 rows. Split the file into several parts."
+    ]
+    assert (job.saved_count, imported(), bool(job.file)) == (0, set(), False)
