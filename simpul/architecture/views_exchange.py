@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
@@ -102,9 +104,18 @@ class ExportView(LoginRequiredMixin, View):
     """The ArchiMate file of one instansi, holding only what the user may view."""
 
     def get(self, request):
-        instansi = _visible_instansi(request.user).filter(pk=request.GET.get("instansi") or None).first()
-        if instansi is None:
-            instansi = _visible_instansi(request.user).first()
+        visible = _visible_instansi(request.user)
+        requested = request.GET.get("instansi", "").strip()
+        if requested:
+            # Not the first instansi instead, nor a server error for `abc`: the exchange page says why.
+            instansi = visible.filter(pk=int(requested)).first() if re.fullmatch("[0-9]{1,18}", requested) else None
+            if instansi is None:
+                messages.error(request, _("The instansi to export does not exist, or you may not see it."))
+                page = ExchangeView()
+                page.setup(request)
+                return page.get(request, status=400)
+        else:
+            instansi = visible.first()
         if instansi is None:
             raise PermissionDenied
         # Written to a temporary file first: bounded memory, and a failure is an error page, not half a file.

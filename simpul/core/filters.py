@@ -6,13 +6,15 @@ from functools import reduce
 
 import django_filters
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import get_model_field
 
 from simpul.core import permissions
 from simpul.core.forms import bootstrapify
@@ -80,6 +82,7 @@ class BaseFilterSet(django_filters.FilterSet):
         fresh = not hasattr(self, "_form")
         form = super().form
         if fresh:
+            whole_number_filters(self, form)
             user = getattr(self.request, "user", None)
             for field in form.fields.values():
                 if user is not None and _is_single_model_select(field):
@@ -114,7 +117,12 @@ class BaseFilterSet(django_filters.FilterSet):
         if pool is None:
             return searched
         collected = reduce(lambda rows, condition: rows.filter(condition), conditions, pool)
-        matches = first_ids(collected, MAX_COLLECTED_MATCHES + 1)
+        try:
+            matches = first_ids(collected, MAX_COLLECTED_MATCHES + 1)
+        except EmptyResultSet:
+            # Another filter rules out every row before the database is asked (a number beyond its column's
+            # range); on PostgreSQL first_ids compiles the query itself and met that as a server error.
+            matches = []
         if len(matches) <= MAX_COLLECTED_MATCHES:
             self.collected_ids = matches
             return queryset.filter(pk_in(matches))
@@ -157,6 +165,50 @@ class BaseFilterSet(django_filters.FilterSet):
 
     def active_filter_names(self) -> set[str]:
         return {name for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
+
+
+# The integers SQLite's driver and PostgreSQL's bigint take; a filter value beyond them reached the database
+# and came back as a server error (SQLite: OverflowError).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def whole_number_filters(filterset, form) -> None:
+    """Number filters on integer columns (ids, foreign keys, years, levels) take whole numbers within 64 bits.
+
+    django-filter reads every number as a decimal, so `?period=1.5` silently matched period 1 and
+    `?period=99999999999999999999` reached the database. Both now leave the form invalid, with Django's
+    own message naming the filter. BaseFilterSet applies this to its form; the API filter backend applies
+    it to the filter sets that are not BaseFilterSets, before validating them.
+    """
+    if getattr(form, "whole_numbers_checked", False):
+        return
+    form.whole_numbers_checked = True
+    model = filterset._meta.model
+    for name, field in list(form.fields.items()):
+        declared = filterset.filters.get(name)
+        # Exactly a DecimalField: the comma-separated "in" filters subclass it and take lists.
+        if type(field) is not forms.DecimalField or not isinstance(declared, django_filters.NumberFilter):
+            continue
+        if model is None or not _is_integer_column(model, declared.field_name):
+            continue
+        form.fields[name] = forms.IntegerField(
+            required=field.required,
+            label=field.label,
+            help_text=field.help_text,
+            widget=field.widget,
+            min_value=INT64_MIN,
+            max_value=INT64_MAX,
+        )
+
+
+def _is_integer_column(model, field_name: str) -> bool:
+    try:
+        field = get_model_field(model, field_name)
+    except FieldDoesNotExist:
+        return False
+    if field is not None and field.is_relation:
+        field = getattr(field, "target_field", None)
+    return isinstance(field, models.IntegerField)
 
 
 # A related-record match with more ids than this is passed as a subquery instead of a list of ids.

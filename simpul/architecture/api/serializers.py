@@ -65,7 +65,8 @@ class RelationshipSerializer(ScopedModelSerializer):
 
 
 class ReferenceCodeSerializer(ScopedModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Null for the top codes of each tree.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = models.ReferenceCode

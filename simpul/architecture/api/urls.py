@@ -1,10 +1,9 @@
-from rest_framework.routers import DefaultRouter
-
 from simpul.architecture.api import views
+from simpul.core.api.routers import Router
 
 app_name = "architecture-api"
 
-router = DefaultRouter()
+router = Router()
 # Codes contain dots (RAL.01.02), which must not be read as a format suffix.
 router.include_format_suffixes = False
 router.register("elements", views.ElementViewSet)

@@ -1,3 +1,4 @@
+from django.core.validators import slug_re
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
@@ -7,10 +8,12 @@ from rest_framework.response import Response
 from simpul.architecture import compliance, filters, impact, models, services
 from simpul.architecture.api import serializers
 from simpul.core import permissions
+from simpul.core.api.pagination import MAX_OFFSET, choice_parameter, whole_number_parameter
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
 MAX_IMPACT_LIMIT = 1000  # elements one impact response lists at most; page on with offset
+IMPACT_DIRECTIONS = ("dependents", "dependencies")
 
 
 class ReviewedElementViewSet(ScopedModelViewSet):
@@ -35,9 +38,17 @@ class ElementViewSet(ReviewedElementViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("direction", str, enum=["dependents", "dependencies"]),
-            OpenApiParameter("limit", int, description=f"Elements listed, at most {MAX_IMPACT_LIMIT}."),
-            OpenApiParameter("offset", int, description="Elements skipped, in order of distance and then name."),
+            OpenApiParameter("direction", str, enum=list(IMPACT_DIRECTIONS)),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 0},
+                description=f"Elements listed; more than {MAX_IMPACT_LIMIT} lists {MAX_IMPACT_LIMIT}.",
+            ),
+            OpenApiParameter(
+                "offset",
+                {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
+                description="Elements skipped, in order of distance and then name.",
+            ),
         ],
         responses=serializers.ImpactSerializer,
     )
@@ -48,11 +59,10 @@ class ElementViewSet(ReviewedElementViewSet):
         Lists `limit` of the reached elements from `offset`, by distance and then name; `count` and
         `by_distance` count all of those the user may see, `hidden` the others."""
         element = self.get_object()
-        direction = request.query_params.get("direction", "dependents")
-        if direction not in ("dependents", "dependencies"):
-            direction = "dependents"
-        limit = min(_non_negative(request.query_params.get("limit"), impact.PAGE_SIZE), MAX_IMPACT_LIMIT)
-        offset = _non_negative(request.query_params.get("offset"), 0)
+        direction = choice_parameter(request, "direction", IMPACT_DIRECTIONS, "dependents")
+        # As in the lists: above the maximum reads as the maximum, anything else invalid is refused.
+        limit = min(whole_number_parameter(request, "limit", impact.PAGE_SIZE, minimum=0), MAX_IMPACT_LIMIT)
+        offset = whole_number_parameter(request, "offset", 0, minimum=0, maximum=MAX_OFFSET)
         reach = impact.VisibleReach(impact.analyse(element, direction), request.user)
         owners = PerangkatDaerah.objects.filter(Q(pk__in=reach.owner_ids()) | Q(pk=element.owner_id))
         data = {
@@ -70,13 +80,6 @@ class ElementViewSet(ReviewedElementViewSet):
             "hidden": reach.hidden,
         }
         return Response(serializers.ImpactSerializer(data).data)
-
-
-def _non_negative(value: str | None, default: int) -> int:
-    try:
-        return max(int(value), 0) if value not in (None, "") else default
-    except ValueError:
-        return default
 
 
 def _typed_viewset(model_class, serializer_class, filterset_class):
@@ -119,7 +122,6 @@ class ReferenceCodeViewSet(ReadOnlyScopedModelViewSet):
     serializer_class = serializers.ReferenceCodeSerializer
     filterset_class = filters.ReferenceCodeFilterSet
     lookup_field = "code"
-    lookup_value_regex = "[A-Za-z0-9.]+"
 
 
 class ChangeProposalViewSet(ReadOnlyScopedModelViewSet):
@@ -134,6 +136,10 @@ class ComplianceViewSet(ReadOnlyScopedModelViewSet):
     queryset = models.Element.objects.all()
     serializer_class = serializers.FindingSerializer
     pagination_class = None
+    # Findings are computed for the whole instansi: there is no finding record to read by id, and the
+    # list is neither filtered nor ordered by query (a detail route served Elements as findings: 500).
+    routed_actions = ("list",)
+    filter_backends: list = []
 
     @extend_schema(
         parameters=[OpenApiParameter("instansi", str, description="slug")],
@@ -142,6 +148,9 @@ class ComplianceViewSet(ReadOnlyScopedModelViewSet):
     def list(self, request, *args, **kwargs):
         instansi_qs = permissions.restrict(Instansi.objects.all(), request.user, "view")
         slug = request.query_params.get("instansi")
+        if slug and not slug_re.fullmatch(slug):
+            # No instansi has it, and PostgreSQL refuses some such text outright (a NUL: a server error).
+            raise NotFound()
         instansi = instansi_qs.filter(slug=slug).first() if slug else instansi_qs.first()
         if instansi is None:
             raise NotFound()

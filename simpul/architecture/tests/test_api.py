@@ -281,3 +281,55 @@ def test_a_list_reads_one_page_of_rows_whatever_the_table_holds(scene):
     for number in range(35):
         ApplicationFactory(owner=scene.a1, name=f"Aplikasi {number}")
     assert reads() == few
+
+
+# --- Malformed input and the schema's truth ---------------------------------------------------------------
+
+
+def schema_of(client) -> dict:
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_compliance_has_no_detail_route(scene):
+    client = api(scene.admin_a)
+    client.raise_request_exception = False
+    # It served an Element through the finding serializer: a server error for every id.
+    response = client.get(f"/api/architecture/compliance/{scene.simpeg.pk}/")
+    assert response.status_code == 404
+    paths = schema_of(client)["paths"]
+    assert "/api/architecture/compliance/{id}/" not in paths
+    # Findings are neither ordered nor filtered by query: the schema offers only what the view reads.
+    assert [p["name"] for p in paths["/api/architecture/compliance/"]["get"]["parameters"]] == ["instansi"]
+
+
+def test_impact_refuses_invalid_direction_limit_and_offset_by_name(scene):
+    client = api(scene.admin_a)
+    url = f"/api/architecture/elements/{scene.server.pk}/impact/"
+    # They were silently read as dependents, 200 and 0.
+    for query, name in (
+        ({"direction": "sideways"}, "direction"),
+        ({"limit": "many"}, "limit"),
+        ({"limit": "-1"}, "limit"),
+        ({"offset": "-3"}, "offset"),
+    ):
+        response = client.get(url, query)
+        assert response.status_code == 400, query
+        assert list(response.json()) == [name]
+    assert client.get(url, {"direction": "sideways"}).json() == {
+        "direction": ["Choose one of: dependents, dependencies."]
+    }
+    data = client.get(url, {"limit": 1, "offset": 1}).json()
+    assert [row["name"] for row in data["elements"]] == ["Layanan Kepegawaian"]
+    assert client.get(url, {"limit": 5000}).json()["limit"] == 1000
+
+
+def test_a_top_reference_code_has_a_null_parent_and_the_schema_says_so(world):
+    from simpul.architecture.models import ReferenceCode
+
+    top = ReferenceCode.objects.filter(parent=None).order_by("code").first()
+    client = api(world.operator_a1)
+    assert client.get(f"/api/architecture/reference-codes/{top.code}/").json()["parent"] is None
+    parent = schema_of(client)["components"]["schemas"]["ReferenceCode"]["properties"]["parent"]
+    assert parent["nullable"] is True

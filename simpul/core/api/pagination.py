@@ -1,8 +1,55 @@
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from simpul.core import paging
+
+# The largest offset a database takes (SQLite and PostgreSQL both read it as a 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number_parameter(request, name: str, default: int, minimum: int, maximum: int | None = None) -> int:
+    """Query parameter `name` as a whole number from `minimum` to `maximum`, `default` when absent or empty.
+
+    Anything else is refused (HTTP 400 naming the parameter): a value read as the default instead would
+    answer another question than the one asked, without saying so.
+    """
+    raw = request.query_params.get(name)
+    if raw is None or not raw.strip():
+        return default
+    # int() alone would also take "1_000" and non-ASCII digits.
+    value = _whole_number(raw.strip()) if _WHOLE_NUMBER.fullmatch(raw.strip()) else None
+    if value is None or value < minimum or (maximum is not None and value > maximum):
+        if maximum is None:
+            message = _("Enter a whole number of at least %(minimum)s.") % {"minimum": minimum}
+        else:
+            message = _("Enter a whole number from %(minimum)s to %(maximum)s.") % {
+                "minimum": minimum,
+                "maximum": maximum,
+            }
+        raise ValidationError({name: [message]})
+    return value
+
+
+def _whole_number(text: str) -> int:
+    # Python refuses to convert more than 4,300 digits (ValueError); any such number is beyond every bound.
+    if len(text.lstrip("+-").lstrip("0")) > 30:
+        return -(10**30) if text.startswith("-") else 10**30
+    return int(text)
+
+
+def choice_parameter(request, name: str, choices: tuple[str, ...], default: str) -> str:
+    """Query parameter `name` as one of `choices` (`default` when absent or empty); others are refused."""
+    value = request.query_params.get(name) or default
+    if value not in choices:
+        raise ValidationError({name: [_("Choose one of: %(keys)s.") % {"keys": ", ".join(choices)}]})
+    return value
 
 
 class StandardPagination(LimitOffsetPagination):
@@ -15,6 +62,27 @@ class StandardPagination(LimitOffsetPagination):
 
     default_limit = 50
     max_limit = 1000
+    limit_query_description = gettext_lazy(
+        "Number of results to return per page, at least 1; more than 1,000 returns 1,000."
+    )
+
+    def get_limit(self, request):
+        # A limit above the maximum is read as the maximum (documented), anything else invalid is refused.
+        limit = whole_number_parameter(request, self.limit_query_param, self.default_limit, minimum=1)
+        return min(limit, self.max_limit)
+
+    def get_offset(self, request):
+        return whole_number_parameter(request, self.offset_query_param, 0, minimum=0, maximum=MAX_OFFSET)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1},
+            self.offset_query_param: {"minimum": 0, "maximum": MAX_OFFSET},
+        }
+        for parameter in parameters:
+            parameter["schema"] |= bounds.get(parameter["name"], {})
+        return parameters
 
     def paginate_queryset(self, queryset, request, view=None):
         # core.paging reads the rows in the queryset's order ended by the primary key.

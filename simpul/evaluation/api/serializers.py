@@ -287,10 +287,11 @@ class IndicatorAssessmentSerializer(ScopedModelSerializer):
     indicator = serializers.IntegerField(source="indicator.number", read_only=True)
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     aspect = serializers.CharField(source="indicator.aspect.code", read_only=True)
-    self_level = _level_field(read_only=True)
-    final_level = _level_field(read_only=True)
-    national_level = _level_field(read_only=True)
-    satisfaction_x = _level_field(read_only=True)
+    # Null until the step that sets them (self-assessment, review, national stage, survey).
+    self_level = _level_field(read_only=True, allow_null=True)
+    final_level = _level_field(read_only=True, allow_null=True)
+    national_level = _level_field(read_only=True, allow_null=True)
+    satisfaction_x = _level_field(read_only=True, allow_null=True)
 
     class Meta:
         model = IndicatorAssessment

@@ -12,7 +12,6 @@ import contextlib
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
@@ -76,11 +75,7 @@ class ActionScopedMixin:
     action_permissions: dict[str, tuple[type, str]] = {}
 
     def get_visible_object(self):
-        queryset = permissions.restrict(self.queryset.all(), self.request.user, "view")
-        lookup = self.lookup_url_kwarg or self.lookup_field
-        obj = get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup]})
-        self.check_object_permissions(self.request, obj)
-        return obj
+        return self.get_object_for("view")
 
 
 # --- Frameworks -------------------------------------------------------------------------------------
@@ -94,7 +89,6 @@ class FrameworkViewSet(ActionScopedMixin, ReadOnlyScopedModelViewSet):
     serializer_class = serializers.FrameworkSerializer
     filterset_class = filters.FrameworkFilterSet
     lookup_field = "code"
-    lookup_value_regex = "[a-z0-9-]+"
     ordering_fields = ["code", "title"]
     http_method_names = ["get", "post", "head", "options"]
     routed_actions = ("list", "retrieve")

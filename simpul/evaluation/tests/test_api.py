@@ -470,3 +470,28 @@ def test_schema_documents_the_evaluation_api_without_warnings(db, tmp_path):
     assert set(paths[f"{BASE}/periods/{{id}}/"]) >= {"get", "put", "patch", "delete"}
     for name in ("national-results", "scores", "improvement-actions"):
         assert f"{BASE}/{name}/" in paths
+
+
+# --- Malformed input and the schema's truth ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "action"),
+    [("post", "review"), ("post", "assign"), ("post", "national"), ("put", "self-assessment")],
+)
+@pytest.mark.parametrize("pk", ["abc", "1.5"])
+def test_a_workflow_action_on_an_id_that_is_not_one_is_404(world, method, action, pk):
+    client = api(world.admin_a)
+    client.raise_request_exception = False
+    # The lookup read `abc` as an id: a server error.
+    response = getattr(client, method)(f"{BASE}/assessments/{pk}/{action}/", {}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Data tidak ditemukan."}
+
+
+def test_levels_not_yet_given_are_null_and_the_schema_says_they_may_be(world, period):
+    row = api(world.evaluator_a).get(f"{BASE}/assessments/{item(period, '1').pk}/").json()
+    assert row["self_level"] is None and row["final_level"] is None and row["national_level"] is None
+    schema = api(world.evaluator_a).get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    for name in ("self_level", "final_level", "national_level", "satisfaction_x"):
+        assert schema["IndicatorAssessment"]["properties"][name]["nullable"] is True, name
