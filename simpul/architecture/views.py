@@ -18,7 +18,7 @@ from simpul.core.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
-    object_history,
+    object_timeline,
 )
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
@@ -72,7 +72,7 @@ class ElementDetailView(ObjectDetailView):
             "element": element,
             "fields": _element_fields(typed, config),
             "relationships": relationship_rows(element, user),
-            "history": object_history(element)[:20],
+            "history": object_timeline(element),
             "proposals": pending,
             "can_change": permissions.can(user, "change", element),
             "can_delete": permissions.can(user, "delete", element),
@@ -218,7 +218,7 @@ class ReferenceCodeViews(ModelViews):
     queryset = models.ReferenceCode.objects.select_related("parent")
     table = tables.ReferenceCodeTable
     filterset = filters.ReferenceCodeFilterSet
-    # The national tables are data the Admin SPBE may correct or extend (roles.py grants it; OPD roles
+    # The national tables are data the Admin SPBE may correct or extend (the module's grants; OPD roles
     # only read). Deleting is not offered: elements keep pointing at the codes they were given.
     form = forms.ReferenceCodeForm
     import_lookups = {"parent": "code"}
@@ -248,7 +248,7 @@ class ChangeProposalDetailView(ModelViewMixin, View):
                 "can_review": proposal.status == models.ProposalStatus.PENDING
                 and services.may_review(request.user, proposal.element),
                 "review_form": review_form or forms.ProposalReviewForm(),
-                "history": object_history(proposal)[:20],
+                "history": object_timeline(proposal),
             },
             status=status,
         )

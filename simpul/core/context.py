@@ -41,3 +41,15 @@ def set_context(context: ActorContext):
 
 def reset_context(token) -> None:
     _current.reset(token)
+
+
+@contextlib.contextmanager
+def acting_as(user) -> Iterator[None]:
+    """Name `user` in the audit trail when the caller (a job, a script) did not set an actor itself;
+    within a request or a command that already named one, nothing changes."""
+    base = current()
+    if base.user is not None or not getattr(user, "pk", None):
+        yield
+        return
+    with acting(user, source=base.source, ip_address=base.ip_address, request_id=base.request_id):
+        yield

@@ -7,7 +7,6 @@ never leave behind a record they may not hold (e.g. by moving it to another OPD)
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 from collections.abc import Iterable
@@ -18,16 +17,7 @@ from django.utils.translation import gettext as _
 
 from simpul.core import context, permissions
 
-
-@contextlib.contextmanager
-def _as_actor(user):
-    """Name `user` in the audit trail when the caller (a job, a script) did not set an actor itself."""
-    current = context.current()
-    if current.user is not None or not getattr(user, "pk", None):
-        yield
-        return
-    with context.acting(user, source=current.source, ip_address=current.ip_address, request_id=current.request_id):
-        yield
+_as_actor = context.acting_as
 
 
 def _scope_ids(instance: models.Model) -> tuple[int | None, int | None]:

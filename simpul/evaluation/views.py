@@ -20,7 +20,7 @@ from django.views import View
 
 from simpul.core import permissions
 from simpul.core.models import AuditEntry
-from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectEditView, ObjectListView, object_history
+from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectEditView, ObjectListView, object_timeline
 from simpul.evaluation import filters, forms, loader, services, tables
 from simpul.evaluation.frameworks import FrameworkError
 from simpul.evaluation.models import (
@@ -201,7 +201,7 @@ class FrameworkDetailView(ObjectDetailView):
             if framework.status in VerificationStatus.values
             else framework.status,
             "structure": framework_structure(framework),
-            "history": object_history(framework)[:20],
+            "history": object_timeline(framework),
             "can_upload": permissions.has_model_permission(request.user, "add", Framework),
             "period_count": framework.periods.count(),
         }
@@ -314,7 +314,7 @@ class PeriodDetailView(ObjectDetailView):
             "rows": rows,
             "filterset": filterset,
             "filtered": any(value for key, value in request.GET.items() if key in filterset.filters),
-            "history": object_history(period)[:20],
+            "history": object_timeline(period),
             "can_change": permissions.can(user, "change", period),
             "can_delete": permissions.can(user, "delete", period),
             "can_review": can_review,
@@ -507,7 +507,9 @@ def assessment_context(request, assessment: IndicatorAssessment, **overrides) ->
         "satisfaction": _satisfaction(assessment),
         "differs": assessment.final_level is not None and assessment.final_level != assessment.self_level,
         "national_results": national,
-        "history": assessment_history(assessment, [result.pk for result in national])[:30],
+        "history": object_timeline(
+            assessment, 30, entries=assessment_history(assessment, [result.pk for result in national])
+        ),
         "can_self": can_self,
         "can_review": can_review,
         "can_accept": can_review and assessment.status == AssessmentStatus.SUBMITTED,

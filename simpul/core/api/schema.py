@@ -74,6 +74,13 @@ ERROR_SCHEMA = {
     ),
     "properties": {
         "detail": {"type": "string", "description": "What went wrong, for errors not about one field."},
+        "code": {
+            "type": "string",
+            "description": (
+                "A refused workflow step: a stable code to branch on (`invalid_state`, `not_permitted`, "
+                "`note_required`, `invalid_input`, `unknown_transition`, or one the step documents)."
+            ),
+        },
         "non_field_errors": {"type": "array", "items": {"type": "string"}},
         "blocking": {
             "type": "array",

@@ -3,6 +3,7 @@ from simpul.core.models.audit import AuditChainHead, AuditEntry
 from simpul.core.models.base import AuditedMixin, ChangeLoggedModel, OwnedModel, ScopedModelMixin
 from simpul.core.models.imports import ImportJob
 from simpul.core.models.jobs import ScheduledRun
+from simpul.core.models.workflow import WorkflowEvent
 
 __all__ = [
     "ApiKey",
@@ -14,4 +15,5 @@ __all__ = [
     "OwnedModel",
     "ScheduledRun",
     "ScopedModelMixin",
+    "WorkflowEvent",
 ]

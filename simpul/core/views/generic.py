@@ -25,6 +25,7 @@ from django_tables2 import RequestConfig
 from simpul.core import importexport, importjobs, permissions, services
 from simpul.core.display import object_fields
 from simpul.core.models import AuditEntry, ImportJob
+from simpul.core.workflow import events_of
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -157,7 +158,7 @@ class ObjectDetailView(ModelViewMixin, View):
             "object": obj,
             "fields": object_fields(obj, self.config.detail_fields),
             "related": related,
-            "history": object_history(obj)[:20],
+            "history": object_timeline(obj),
             "can_change": self.config.form is not None and permissions.can(user, "change", obj),
             "can_delete": self.config.deletable and permissions.can(user, "delete", obj),
         }
@@ -167,6 +168,18 @@ class ObjectDetailView(ModelViewMixin, View):
 def object_history(obj: models.Model) -> models.QuerySet:
     content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor")
+
+
+def object_timeline(obj: models.Model, limit: int = 20, entries: models.QuerySet | None = None) -> list:
+    """The newest audit entries and workflow events of a record, merged by time (the history panel).
+
+    `entries` replaces the record's own audit entries (a view that also shows related records' entries).
+    """
+    entries = list((object_history(obj) if entries is None else entries)[:limit])
+    events = list(events_of(obj)[:limit])
+    for event in events:
+        event.is_workflow_event = True
+    return sorted(entries + events, key=lambda item: item.timestamp, reverse=True)[:limit]
 
 
 class ObjectEditView(ModelViewMixin, View):

@@ -1,0 +1,224 @@
+"""The workflow kit: a state machine declared once per model, and one `transition()` door.
+
+A model with a workflow declares it as a class attribute:
+
+    class ChangeProposal(OwnedModel):
+        workflow = Workflow(
+            "proposal",
+            field="status",
+            transitions=[
+                Transition("approve", source=["pending"], target="approved", permission="review"),
+                Transition("return", source=["pending"], target="returned", permission="review",
+                           requires_note=True),
+            ],
+        )
+
+and every channel (UI, API, CLI, jobs) changes the state only through
+`transition(user, record, "approve", note=..., apply=...)`, which checks the state, the permission, the
+required note and the transition's own guard, writes the change and one `WorkflowEvent` in the same
+transaction, and raises `TransitionError` with a stable code the UI and the API both show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from simpul.core import context, permissions
+from simpul.core.models.workflow import WorkflowEvent
+
+
+class TransitionError(Exception):
+    """A refused transition. `code` is stable (clients branch on it); `detail` is for people;
+    `status` is the HTTP status the API answers with."""
+
+    def __init__(self, code: str, detail: str, status: int = 409, fields: dict | None = None):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        self.status = status
+        self.fields = fields or {}
+
+    def as_dict(self) -> dict:
+        body = {"code": self.code, "detail": self.detail}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+# The codes every workflow shares; a guard may raise others of its own (documented with it).
+UNKNOWN_TRANSITION = "unknown_transition"
+INVALID_STATE = "invalid_state"
+NOT_PERMITTED = "not_permitted"
+NOTE_REQUIRED = "note_required"
+INVALID_INPUT = "invalid_input"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move: from any of `source` to `target`, for users holding `permission` on the record.
+
+    `guard(user, record)` may refuse with a TransitionError (e.g. "the period is closed").
+    """
+
+    name: str
+    source: tuple[str, ...]
+    target: str
+    permission: str = "change"
+    requires_note: bool = False
+    label: str | Promise = ""
+    guard: Callable | None = None
+
+    def __init__(self, name, source: Iterable[str], target: str, **options):
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "source", tuple(source))
+        object.__setattr__(self, "target", target)
+        for key in ("permission", "requires_note", "label", "guard"):
+            if key in options:
+                object.__setattr__(self, key, options.pop(key))
+        if options:
+            raise TypeError(f"unknown options of transition {name}: {sorted(options)}")
+
+
+@dataclass
+class Workflow:
+    """The states of one field of a model and the transitions between them."""
+
+    name: str
+    field: str
+    transitions: list[Transition] = field(default_factory=list)
+
+    def __post_init__(self):
+        names = [t.name for t in self.transitions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"workflow {self.name} names a transition twice")
+        self.by_name = {t.name: t for t in self.transitions}
+
+    def get(self, name: str) -> Transition:
+        try:
+            return self.by_name[name]
+        except KeyError:
+            raise TransitionError(
+                UNKNOWN_TRANSITION, _("There is no such step: %(name)s.") % {"name": name}, status=400
+            ) from None
+
+    def state_of(self, record: models.Model) -> str:
+        return getattr(record, self.field)
+
+    def allowed(self, user, record: models.Model) -> list[Transition]:
+        """The transitions `user` may fire on `record` now (for buttons; `transition()` checks again)."""
+        result = []
+        for candidate in self.transitions:
+            try:
+                _check(self, candidate, user, record, note=None)
+            except TransitionError:
+                continue
+            result.append(candidate)
+        return result
+
+
+def workflow_of(record_or_model) -> Workflow:
+    model = record_or_model if isinstance(record_or_model, type) else type(record_or_model)
+    workflow = getattr(model, "workflow", None)
+    if not isinstance(workflow, Workflow):
+        raise TypeError(f"{model.__name__} declares no workflow")
+    return workflow
+
+
+def _state_label(record: models.Model, field_name: str, value: str) -> str:
+    model_field = record._meta.get_field(field_name)
+    return str(dict(model_field.flatchoices).get(value, value)) if model_field.choices else value
+
+
+def _check(workflow: Workflow, step: Transition, user, record: models.Model, *, note: str | None) -> None:
+    state = workflow.state_of(record)
+    if state not in step.source:
+        raise TransitionError(
+            INVALID_STATE,
+            _("This cannot be done while the record is “%(state)s”.")
+            % {"state": _state_label(record, workflow.field, state)},
+        )
+    if not permissions.can(user, step.permission, record):
+        raise TransitionError(NOT_PERMITTED, _("You may not do this."), status=403)
+    if step.guard is not None:
+        step.guard(user, record)
+    if note is not None and step.requires_note and not note.strip():
+        raise TransitionError(
+            NOTE_REQUIRED, _("Write a note saying why."), status=400, fields={"note": [_("This field is required.")]}
+        )
+
+
+def transition(
+    user,
+    record: models.Model,
+    name: str,
+    *,
+    note: str = "",
+    payload: dict | None = None,
+    apply: Callable[[models.Model], None] | None = None,
+) -> models.Model:
+    """Fire transition `name` on `record` as `user`; return the record as saved.
+
+    The row is locked and checked as stored (state, permission, guard, note). `apply(locked_record)`
+    sets whatever else the step changes (a final level, a reviewer); a ValidationError it raises
+    becomes an `invalid_input` TransitionError and nothing is written. The record is saved through its
+    model (so the audit trail records the fields) and one WorkflowEvent is written in the same
+    transaction.
+    """
+    workflow = workflow_of(record)
+    step = workflow.get(name)
+    model = type(record)
+    note = (note or "").strip()
+    with context.acting_as(user), transaction.atomic():
+        locked = model._default_manager.select_for_update().filter(pk=record.pk).first()
+        if locked is None or not permissions.can(user, "view", locked):
+            raise TransitionError(NOT_PERMITTED, _("You may not do this."), status=403)
+        _check(workflow, step, user, locked, note=note)
+        from_state = workflow.state_of(locked)
+        setattr(locked, workflow.field, step.target)
+        if apply is not None:
+            try:
+                apply(locked)
+            except ValidationError as error:
+                fields = error.message_dict if hasattr(error, "error_dict") else {}
+                raise TransitionError(INVALID_INPUT, " ".join(error.messages), status=400, fields=fields) from error
+        locked.save()
+        record_event(user, locked, workflow.name, step.name, from_state, step.target, note=note, payload=payload)
+    return locked
+
+
+def record_event(
+    user, record: models.Model, workflow: str, name: str, from_state: str, to_state: str, *, note="", payload=None
+) -> WorkflowEvent:
+    """Write one event; `transition()` calls it, and so may a service whose step creates the record."""
+    instansi_id, opd_id = record.get_scope_ids() if hasattr(record, "get_scope_ids") else (None, None)
+    actor = user if getattr(user, "pk", None) else None
+    return WorkflowEvent.objects.create(
+        timestamp=timezone.now(),
+        content_type=ContentType.objects.get_for_model(record, for_concrete_model=True),
+        object_id=str(record.pk),
+        object_repr=str(record)[:300],
+        workflow=workflow,
+        transition=name,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor,
+        actor_repr=str(actor or "")[:200],
+        note=note,
+        payload=payload or {},
+        instansi_id=instansi_id,
+        opd_id=opd_id,
+    )
+
+
+def events_of(record: models.Model) -> models.QuerySet:
+    """The workflow events of one record, newest first."""
+    content_type = ContentType.objects.get_for_model(record, for_concrete_model=True)
+    return WorkflowEvent.objects.filter(content_type=content_type, object_id=str(record.pk)).select_related("actor")
