@@ -12,6 +12,7 @@ from simpul.architecture import compliance, filters, forms, impact, models, serv
 from simpul.architecture.choices import Domain
 from simpul.architecture.vocabulary import RELATIONSHIP_TYPES
 from simpul.core import permissions
+from simpul.core.queries import record_id
 from simpul.core.views.generic import (
     ModelViewMixin,
     ModelViews,
@@ -362,7 +363,8 @@ class ComplianceView(ModelViewMixin, View):
 
     def get(self, request):
         instansi_qs = permissions.restrict(Instansi.objects.all(), request.user, "view")
-        instansi = instansi_qs.filter(pk=request.GET.get("instansi") or None).first() or instansi_qs.first()
+        requested = record_id(request.GET.get("instansi"))
+        instansi = (instansi_qs.filter(pk=requested).first() if requested else None) or instansi_qs.first()
         if instansi is None:
             raise PermissionDenied
         report = compliance.check(request.user, instansi)

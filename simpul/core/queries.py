@@ -40,3 +40,16 @@ def first_ids(queryset, limit: int) -> list:
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, limit])
         return [row[0] for row in cursor.fetchall()]
+
+
+def record_id(value) -> int | None:
+    """A record id taken from a query parameter, or None when the value cannot name a record.
+
+    `abc`, `1.5`, a negative number or one beyond a 64-bit column names nothing; looking it up would be
+    a server error on some databases (an integer overflow on SQLite, a type error on PostgreSQL).
+    """
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None

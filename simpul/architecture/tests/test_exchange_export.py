@@ -30,3 +30,30 @@ def test_the_own_instansi_and_no_instansi_still_download(client, world):
         # Read to the end, as the test client expects of a streamed file (closing it early would close the
         # test's database connection).
         assert b"".join(response.streaming_content).startswith(b"<?xml")
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "99999999999999999999", "-1", "١", "\x00"])
+def test_the_compliance_page_reads_a_malformed_instansi_as_none_given(client, world, value):
+    client.force_login(world.admin_a)
+    client.raise_request_exception = False
+    response = client.get(reverse("architecture:compliance"), {"instansi": value})
+    assert response.status_code == 200
+    assert response.context["instansi"] == world.inst_a
+
+
+def test_record_ids_from_query_parameters():
+    from simpul.core.queries import record_id
+
+    assert [record_id(v) for v in ("7", " 7 ", "0", "-7", "7.0", "abc", "", None, "٧", str(2**63), str(2**63 - 1))] == [
+        7,
+        7,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        2**63 - 1,
+    ]
