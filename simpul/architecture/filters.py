@@ -35,11 +35,10 @@ class ElementFilterSet(BaseFilterSet):
         return self._same_elements(queryset.model)
 
     def same_rows(self):
-        # A typed list joins every typed row to its element: counting status=operasi over 18k national
-        # applications took 30-45 ms, and a page deep in the list joined every row it skipped. When only
-        # element filters are active the element table alone holds the same rows (the count: 6-12 ms). A
-        # search counts in as the ids it collected (sorting 1,659 collected applications joined to their
-        # elements for a page: 34 ms); a search with too many matches to collect is left out.
+        # A typed list joins every typed row to its element, for the count and for every row a deep page
+        # skips. When only element filters are active the element table alone holds the same rows, and
+        # is counted and paged instead (docs/benchmarks.md). A search counts in as the ids it collected;
+        # a search with too many matches to collect is left out.
         model = self.queryset.model
         if model is models.Element or self._user() is None or not self.is_valid():
             return None

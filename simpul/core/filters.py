@@ -45,7 +45,7 @@ class ScopedModelSelect(forms.Select):
                 box_attrs = {**self.attrs, "class": "form-control", "placeholder": _("ID"), "min": "1"}
                 return forms.NumberInput(box_attrs).render(name, value, attrs, renderer)
             # The records are read as a plain list: ModelChoiceIterator's server-side cursor and a value
-            # wrapper per option took a third longer (500 instansi: 12 ms against 9 ms).
+            # wrapper per option took a third longer (docs/benchmarks.md).
             choices = [("", field.empty_label)] if field.empty_label is not None else []
             # django-filter's "none" choice (e.g. "Tanpa PIC") comes right after the empty one, as its own
             # iterator puts it.
@@ -134,8 +134,8 @@ class BaseFilterSet(django_filters.FilterSet):
 
         The same rows as `queryset`, read from the fewest tables. Not for a model stored across tables
         (a typed element: its row joined to its parent's): there PostgreSQL misjudges the join under a
-        LIMIT and collecting took longer than the page it saves (application list, "layanan": 192 ->
-        277 ms); a filter set that knows an equivalent single table may name it by overriding this.
+        LIMIT and collecting took longer than the page it saves (docs/benchmarks.md); a filter set that
+        knows an equivalent single table may name it by overriding this.
         """
         return None if queryset.model._meta.parents else queryset
 

@@ -27,9 +27,9 @@ def first_ids(queryset, limit: int) -> list:
 
     Under a LIMIT PostgreSQL plans for an early stop, walking an index or the table and testing each
     row; when matches are fewer than it expects (a search term frequent in the instansi's names but
-    rare among its applications) that walk reads every row: 50-60 ms at 100k elements. Read through a
-    materialized CTE the query is planned for all its rows (the trigram indexes) and still stops after
-    `limit` of them: 60 -> 17 ms for "kependudukan".
+    rare among its applications) that walk reads every row. Read through a materialized CTE the query
+    is planned for all its rows (the trigram indexes) and still stops after `limit` of them
+    (measurements in docs/benchmarks.md).
     """
     ids = queryset.order_by().values_list("pk", flat=True)
     if connection.vendor != "postgresql":

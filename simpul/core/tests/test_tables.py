@@ -147,3 +147,20 @@ def test_pages_of_a_sort_with_ties_hold_every_row_once_in_a_fixed_order(world, c
             for order in orders
         ), orders
     assert shown == expected
+
+
+def test_the_patched_private_function_is_the_pinned_librarys():
+    """core/tables.py replaces django-tables2's private `utils.signature` with a remembering one. That is
+    only safe for the version it was written against: a new version fails here until someone checks the
+    patch against it (and the markup test above) and moves the pin in pyproject.toml."""
+    import inspect
+    from importlib.metadata import version
+
+    from django_tables2 import utils
+
+    from simpul.core import tables as core_tables
+
+    assert version("django-tables2") == "3.0.1"
+    assert utils.signature is core_tables._remembered_signature
+    # The library calls it through the module attribute, so the replacement is what runs.
+    assert "signature(" in inspect.getsource(utils.call_with_appropriate)
