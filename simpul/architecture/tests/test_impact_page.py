@@ -192,7 +192,11 @@ def test_the_endpoint_pages_with_limit_and_offset(world, tree):
     assert [row["name"] for row in whole["elements"]][:3] == ["Server A", "Server B", "Server C"]
     assert api.get(url, {"offset": 6}).json()["elements"] == []
     assert api.get(url, {"limit": 10**6}).json()["limit"] == MAX_IMPACT_LIMIT
-    assert api.get(url, {"limit": "many", "offset": "-3"}).json()["offset"] == 0
+    # Malformed paging is refused with a message per parameter, as on every list endpoint.
+    for query, name in (({"limit": "many"}, "limit"), ({"offset": "-3"}, "offset")):
+        refused = api.get(url, query)
+        assert refused.status_code == 400, query
+        assert list(refused.json()) == [name]
 
 
 def test_visible_reach_counts_and_pages_across_distances(world, tree):
