@@ -74,15 +74,15 @@ run: setup
 		django.setup()
 		from django.conf import settings
 		from simpul.core.management.commands.demo import demo_password
+		from simpul.core.modules import demo_users
 		from simpul.core.permissions import roles
-		from simpul.organizations.demo import DEMO_USERS
 		password, _generated = demo_password()
 		source = "SIMPUL_DEMO_PASSWORD" if os.environ.get("SIMPUL_DEMO_PASSWORD") else str(settings.VAR_DIR / "demo-password")
 		line = "=" * 72
 		print(line)
 		print("Simpul berjalan di  http://$(HOST):$(PORT)/   (Ctrl-C untuk berhenti)")
 		print("Login demo (semua memakai kata sandi yang sama):")
-		for user in DEMO_USERS: print(f"  {user.username:<22} {roles()[user.role].label}")
+		for user in demo_users(): print(f"  {user.username:<22} {roles()[user.role].label}")
 		print(f"Kata sandi demo:    {password}   (dari {source})")
 		print(line, flush=True)
 	EOF

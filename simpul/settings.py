@@ -350,30 +350,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Simpul's own wiring --------------------------------------------------------------------------
-# Role definitions live with the organisations app; core reads them through this path so that core
-# imports no app.
+# The roles are the kernel's catalogue, kept by the organisations app; core reads them through this
+# path so that core imports no app. Everything else a module adds (menu, grants, home cards, demo,
+# URLs, search) it declares on its own AppConfig (simpul/core/modules.py): adding a module to
+# INSTALLED_APPS is all the wiring there is.
 SIMPUL_ROLES = "simpul.organizations.roles.ROLES"
-# Each module's demo loader, in dependency order; `simpul demo` runs them all in one transaction.
-SIMPUL_DEMO_LOADERS = [
-    "simpul.organizations.demo.load",
-    "simpul.architecture.demo.load",
-    "simpul.evaluation.demo.load",
-]
-# Home-page cards: callables(request) -> list of cards, one entry per module.
-SIMPUL_HOME_CARDS = [
-    "simpul.dashboard.cards.platform_cards",
-    "simpul.architecture.cards.architecture_cards",
-    "simpul.evaluation.cards.evaluation_cards",
-]
-# Modules shown in the navigation: (label, url name, permission model label).
-SIMPUL_NAVIGATION = [
-    (_("Architecture"), "architecture:overview", "architecture.element"),
-    (_("Evaluation"), "evaluation:overview", "evaluation.evaluationperiod"),
-    (_("Organisations"), "organizations:instansi_list", "organizations.instansi"),
-    (_("Regional departments"), "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
-    (_("Users"), "organizations:user_list", "organizations.user"),
-    (_("Audit trail"), "core:auditentry_list", "core.auditentry"),
-]
 
 # --- Logging --------------------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("SIMPUL_LOG_LEVEL", "INFO")

@@ -1,15 +1,39 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.modules import NavEntry, SimpulModule
+from simpul.core.permissions import ALL, VIEW
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(SimpulModule, AppConfig):
+    """Core is a module too: the audit trail and API keys are its records."""
+
     name = "simpul.core"
     label = "core"
     verbose_name = _("Core")
 
+    order = 90
+    navigation = (NavEntry(_("Audit trail"), "core:auditentry_list", "core.auditentry"),)
+    # The audit trail is for auditors and the Admin SPBE; API keys are administration, and an operator
+    # keeps the keys of its own OPD's systems. Import jobs, the schedule, the chain head and workflow
+    # events (shown only with their record) are reached through no restrict(), so none is granted.
+    grants = {
+        "admin_spbe": {"core.auditentry": VIEW, "core.apikey": ALL},
+        "auditor": {"core.auditentry": VIEW, "core.apikey": VIEW},
+        "operator_opd": {"core.apikey": ALL},
+    }
+    urls = "simpul.core.urls"
+    api_urls = "simpul.core.api.urls"
+
     def ready(self) -> None:
+        from django.core import checks
+        from django.core.signals import setting_changed
+
         from simpul.core import audit  # noqa: F401  (connects the audit signal handlers)
+        from simpul.core import checks as module_checks
         from simpul.core.api import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
         from simpul.core.tables import remember_signatures
 
         remember_signatures()
+        checks.register(module_checks.check_modules)
+        setting_changed.connect(module_checks.forget_on_setting_change, dispatch_uid="simpul_forget_declarations")

@@ -1,4 +1,4 @@
-"""The card every module contributes to the home page (see SIMPUL_HOME_CARDS)."""
+"""The card every module contributes to the home page (see `SimpulModule.home_cards`)."""
 
 from dataclasses import dataclass, field
 

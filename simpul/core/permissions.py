@@ -1,8 +1,10 @@
 """The one place that decides what a user may view, add, change or delete.
 
-A user holds roles, each within a scope: a whole instansi or one OPD. A role grants actions per model
-(see simpul/organizations/roles.py). `restrict()` turns that into a queryset filter, and every UI view,
-API endpoint, export, search and file download goes through it.
+A user holds roles, each within a scope: a whole instansi or one OPD. The roles are the kernel's
+catalogue (simpul/organizations/roles.py, read through SIMPUL_ROLES); what a role may do is declared by
+each module for its own models (`SimpulModule.grants`, see simpul/core/modules.py). Deny by default: a
+model that no module grants to a role is closed to it. `restrict()` turns the grants into a queryset
+filter, and every UI view, API endpoint, export, search and file download goes through it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.utils.module_loading import import_string
+
+from simpul.core import modules
 
 # "review" is the right to decide on other people's proposals (e.g. publish architecture changes).
 ACTIONS = ("view", "add", "change", "delete", "review")
@@ -24,19 +29,14 @@ NONE: frozenset[str] = frozenset()
 
 @dataclass(frozen=True)
 class Role:
-    """A named bundle of grants; `scopes` says whether it is held for an instansi, an OPD, or either."""
+    """A named job in SPBE; `scopes` says whether it is held for an instansi, an OPD, or either.
+
+    What the role may do is not here: each module grants it actions on its own models.
+    """
 
     label: str
-    grants: dict[str, frozenset[str]]
     scopes: tuple[str, ...] = ("instansi", "opd")
     description: str = ""
-
-    def actions_for(self, model_label: str) -> frozenset[str]:
-        app_label = model_label.split(".")[0]
-        for key in (model_label, f"{app_label}.*", "*"):
-            if key in self.grants:
-                return self.grants[key]
-        return NONE
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,51 @@ class Grant:
 @cache
 def roles() -> dict[str, Role]:
     return import_string(settings.SIMPUL_ROLES)
+
+
+@cache
+def grant_table() -> dict[str, dict[str, frozenset[str]]]:
+    """role key -> {"app.model" or "app.*": actions}, merged from every module's `grants`.
+
+    A module may grant only its own models, so the modules' keys never overlap; a grant naming an
+    unknown role or action, or another app's models, is an ImproperlyConfigured.
+    """
+    known_roles = roles()
+    table: dict[str, dict[str, frozenset[str]]] = {key: {} for key in known_roles}
+    for module in modules.simpul_modules():
+        for role, grants in module.grants.items():
+            if role not in known_roles:
+                raise ImproperlyConfigured(f"Module {module.label!r} grants to {role!r}, which is not a role.")
+            for key, actions in grants.items():
+                app_label, _dot, model_name = key.partition(".")
+                if app_label != module.label or not model_name:
+                    raise ImproperlyConfigured(
+                        f"Module {module.label!r} may grant only its own models "
+                        f"('{module.label}.<model>' or '{module.label}.*'), not {key!r}."
+                    )
+                unknown = set(actions) - set(ACTIONS)
+                if unknown:
+                    raise ImproperlyConfigured(f"Module {module.label!r} grants unknown actions {sorted(unknown)}.")
+                table[role][key] = frozenset(actions)
+    return table
+
+
+def role_actions(role: str, model_label: str) -> frozenset[str]:
+    """The actions `role` may perform on `model_label` ("app.model"): the model's grant, else its app's."""
+    grants = grant_table().get(role)
+    if not grants:
+        return NONE
+    app_label = model_label.split(".")[0]
+    for key in (model_label, f"{app_label}.*"):
+        if key in grants:
+            return grants[key]
+    return NONE
+
+
+def forget_declarations() -> None:
+    """Drop the cached roles and grants (the installed apps or SIMPUL_ROLES changed, e.g. in a test)."""
+    roles.cache_clear()
+    grant_table.cache_clear()
 
 
 def model_label(model) -> str:
@@ -114,7 +159,7 @@ def scope_filter(model, user, action: str) -> Q | None:
     label = model_label(model)
     query = Q(pk__in=[])
     for grant in user_grants(user):
-        if action in roles()[grant.role].actions_for(label):
+        if action in role_actions(grant.role, label):
             grant_q = _grant_q(model, grant, action)
             if not grant_q:
                 # An empty Q covers every row (national data); OR-ing it would be a no-op in Django.
@@ -137,7 +182,7 @@ def has_model_permission(user, action: str, model) -> bool:
     if user.is_superuser:
         return True
     label = model_label(model)
-    return any(action in roles()[grant.role].actions_for(label) for grant in user_grants(user))
+    return any(action in role_actions(grant.role, label) for grant in user_grants(user))
 
 
 def can(user, action: str, obj: models.Model) -> bool:
@@ -157,7 +202,7 @@ def can_add(user, model, instansi_id: int | None, opd_id: int | None) -> bool:
     has_opd_path = bool(getattr(model, "scope_opd_path", None))
     is_national = getattr(model, "scope_instansi_path", None) is None and not has_opd_path
     for grant in user_grants(user):
-        if "add" not in roles()[grant.role].actions_for(label):
+        if "add" not in role_actions(grant.role, label):
             continue
         if is_national:
             return True
@@ -176,7 +221,7 @@ def allowed_owner_opds(user, action: str, model, opd_queryset: models.QuerySet) 
     label = model_label(model)
     query = Q(pk__in=[])
     for grant in user_grants(user):
-        if action not in roles()[grant.role].actions_for(label):
+        if action not in role_actions(grant.role, label):
             continue
         query |= Q(pk=grant.opd_id) if grant.opd_id is not None else Q(instansi_id=grant.instansi_id)
     return opd_queryset.filter(query)
@@ -187,4 +232,4 @@ def allowed_instansi_ids(user, action: str, model) -> set[int] | None:
     if user.is_superuser:
         return None
     label = model_label(model)
-    return {g.instansi_id for g in user_grants(user) if action in roles()[g.role].actions_for(label)}
+    return {g.instansi_id for g in user_grants(user) if action in role_actions(g.role, label)}

@@ -1,4 +1,4 @@
-"""Home-page cards of the platform itself. Each module adds its own through SIMPUL_HOME_CARDS."""
+"""Home-page cards of the platform itself (users, OPDs, audit trail); each module declares its own."""
 
 from django.db.models import Count
 from django.urls import reverse

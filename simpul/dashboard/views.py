@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.module_loading import import_string
 
-from simpul.core import permissions
+from simpul.core import modules, permissions
 
 
 @login_required
@@ -16,6 +14,6 @@ def home(request):
         for grant in permissions.user_grants(user)
     ]
     cards = []
-    for dotted in settings.SIMPUL_HOME_CARDS:
-        cards.extend(import_string(dotted)(request))
+    for source in modules.home_card_sources():
+        cards.extend(source(request))
     return render(request, "dashboard/home.html", {"roles_held": held, "cards": cards})

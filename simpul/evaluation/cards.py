@@ -44,7 +44,7 @@ def evaluation_cards(request) -> list[Card]:
 
 def _grants_for(user, action: str, model) -> list[permissions.Grant]:
     label = permissions.model_label(model)
-    return [g for g in permissions.user_grants(user) if action in permissions.roles()[g.role].actions_for(label)]
+    return [g for g in permissions.user_grants(user) if action in permissions.role_actions(g.role, label)]
 
 
 def _open(queryset):

@@ -4,153 +4,34 @@ Evidence is an uploaded file, a link to a live Simpul record, or a web address. 
 ("accept" adds records), the demo and any API call these functions, which check the permission, refuse
 changes once the period is closed, and write through `simpul.core.services` so every change is audited.
 
-Which Simpul records may be linked is declared once, in `LINKABLE_TYPES`. Each entry names its model by
-label (so the evaluation app imports no other module); an entry whose app is not installed is skipped.
-When the roadmap, service desk, open data or survey module arrives, it adds its line here, e.g.
+Which Simpul records may be linked is declared by the module that holds them, in its AppConfig
+(`SimpulModule.linkable_types`, entries of `simpul.core.links.LinkableType` naming their model by label),
+so the evaluation app imports no other module. When the roadmap, service desk, open data or survey
+module arrives, it declares e.g.
 ``LinkableType("roadmap.output", "roadmap.Output", _("Roadmap outputs"), search_fields=("title",))``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from simpul.core import files, permissions, services
+from simpul.core import files, modules, permissions, services
+from simpul.core.links import LinkableType
 from simpul.evaluation.models import Evidence, IndicatorAssessment, evidence_file_path
 
 SEARCH_LIMIT = 20
 
 
-def _element_detail(obj) -> str:
-    return str(obj.get_domain_display())
-
-
-@dataclass(frozen=True)
-class LinkableType:
-    """A kind of Simpul record that can be evidence; `filters` narrow a model to one kind of it."""
-
-    key: str
-    model_label: str
-    label: str
-    search_fields: tuple[str, ...] = ("name",)
-    filters: dict = field(default_factory=dict)
-    select_related: tuple[str, ...] = ()
-    # A short description shown beside the record's name (e.g. the architecture domain).
-    detail: Callable | None = None
-
-    @property
-    def model(self) -> type[models.Model]:
-        return apps.get_model(self.model_label)
-
-    def queryset(self, user, instansi_id: int) -> models.QuerySet:
-        """The records of this kind in one instansi that `user` may view."""
-        model = self.model
-        queryset = model._default_manager.filter(**self.filters)
-        instansi_path = getattr(model, "scope_instansi_path", None)
-        if instansi_path:
-            queryset = queryset.filter(**{instansi_path: instansi_id})
-        if self.select_related:
-            queryset = queryset.select_related(*self.select_related)
-        return permissions.restrict(queryset, user, "view")
-
-    def search(self, user, instansi_id: int, text: str) -> models.QuerySet:
-        queryset = self.queryset(user, instansi_id)
-        text = (text or "").strip()
-        if text:
-            query = Q()
-            for name in self.search_fields:
-                query |= Q(**{f"{name}__icontains": text})
-            queryset = queryset.filter(query)
-        return queryset
-
-
-def _model_exists(label: str) -> bool:
-    try:
-        apps.get_model(label)
-    except (LookupError, ValueError):
-        return False
-    return True
-
-
-# The architecture is one table of elements (typed kinds share the element's id), so every kind is stored
-# as an element: a record found as "application" or as "element" is the same evidence.
-LINKABLE_TYPES: tuple[LinkableType, ...] = (
-    LinkableType(
-        "architecture.element",
-        "architecture.Element",
-        gettext_lazy("Architecture: all elements"),
-        search_fields=("name", "code"),
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.application",
-        "architecture.Element",
-        gettext_lazy("Architecture: applications"),
-        search_fields=("name", "code"),
-        filters={"domain": "aplikasi"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.service",
-        "architecture.Element",
-        gettext_lazy("Architecture: services"),
-        search_fields=("name", "code"),
-        filters={"domain": "layanan"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.dataset",
-        "architecture.Element",
-        gettext_lazy("Architecture: data sets"),
-        search_fields=("name", "code"),
-        filters={"domain": "data"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.infrastructure",
-        "architecture.Element",
-        gettext_lazy("Architecture: infrastructure"),
-        search_fields=("name", "code"),
-        filters={"domain": "infrastruktur"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.businessprocess",
-        "architecture.Element",
-        gettext_lazy("Architecture: business processes"),
-        search_fields=("name", "code"),
-        filters={"domain": "bisnis"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-    LinkableType(
-        "architecture.security",
-        "architecture.Element",
-        gettext_lazy("Architecture: security"),
-        search_fields=("name", "code"),
-        filters={"domain": "keamanan"},
-        detail=_element_detail,
-        select_related=("owner",),
-    ),
-)
-
-
 def linkable_types() -> dict[str, LinkableType]:
-    return {entry.key: entry for entry in LINKABLE_TYPES if _model_exists(entry.model_label)}
+    """The record kinds that may be evidence: every installed module's `linkable_types`, by key."""
+    return {entry.key: entry for entry in modules.linkable_types()}
 
 
 def linkable_type(key: str) -> LinkableType | None:
@@ -255,7 +136,7 @@ def _resolve_records(user, assessment: IndicatorAssessment, rows: list[EvidenceR
         record = visible.get(row.evidence.record_id)
         if record is not None:
             row.record = record
-            row.record_detail = entry.detail(record) if entry and entry.detail else ""
+            row.record_detail = entry.describe(record) if entry else ""
         elif row.evidence.record_id in existing:
             row.record_state = "hidden"
         else:

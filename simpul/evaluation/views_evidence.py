@@ -87,7 +87,7 @@ def record_results(request, assessment: IndicatorAssessment) -> dict:
     entry = evidence.linkable_type(type_key)
     results = evidence.search_records(request.user, assessment, type_key, text)
     return {
-        "results": [(key, obj, entry.detail(obj) if entry and entry.detail else "") for key, obj in results],
+        "results": [(key, obj, entry.describe(obj) if entry else "") for key, obj in results],
         "search_type": type_key,
         "search_query": text,
     }

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
-from tests.browser.test_evaluation import evaluation_wired, period_2024  # noqa: F401 (fixture)
+from tests.browser.test_evaluation import period_2024
 from tests.browser.test_mobile import PHONE
 
 pytestmark = pytest.mark.browser

@@ -18,17 +18,6 @@ NOTE = "Lampirkan rancangan Perbup Satu Data yang sudah dibahas dengan Bagian Hu
 PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def evaluation_wired(settings):
-    """The evaluation demo and home cards, also before settings.py lists them."""
-    for name, dotted in (
-        ("SIMPUL_DEMO_LOADERS", "simpul.evaluation.demo.load"),
-        ("SIMPUL_HOME_CARDS", "simpul.evaluation.cards.evaluation_cards"),
-    ):
-        if dotted not in getattr(settings, name):
-            setattr(settings, name, [*getattr(settings, name), dotted])
-
-
 def period_2024():
     return EvaluationPeriod.objects.get(instansi__slug="lampung-timur", year=2024)
 

@@ -60,9 +60,9 @@ EXPECTED = {
 
 
 def test_every_demo_user_is_covered():
-    from simpul.organizations.demo import DEMO_USERS
+    from simpul.core.modules import demo_users
 
-    assert {user.username for user in DEMO_USERS} == set(EXPECTED)
+    assert {user.username for user in demo_users()} == set(EXPECTED)
 
 
 @pytest.mark.parametrize("username", list(EXPECTED))

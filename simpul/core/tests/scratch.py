@@ -53,7 +53,9 @@ def simpul_env(database_url: str, var_dir: Path, **extra: str) -> dict[str, str]
         SIMPUL_VAR_DIR=str(var_dir),
         SIMPUL_MEDIA_ROOT=str(var_dir / "media"),
         SIMPUL_LOG_FORMAT="text",
-        DJANGO_SETTINGS_MODULE="simpul.settings",
+        # The test run's own settings (simpul.tests_settings adds the throwaway module), so that a backup
+        # written by the test and restored by the subprocess, or the other way round, know the same models.
+        DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "simpul.settings"),
     )
     env.pop("EMAIL_HOST", None)
     env.update(extra)

@@ -1,5 +1,6 @@
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
@@ -10,11 +11,19 @@ from simpul.core.tables import BaseTable
 from simpul.core.views.generic import ModelViews
 
 
+class ObjectTypeSelect(forms.Select):
+    """A plain select, so that BaseFilterSet does not restrict its options like a list of records.
+
+    Object types are Django's names of the models, not records any module grants: every one is offered
+    (the entries themselves are restricted), as it was when every role held a default grant.
+    """
+
+
 class AuditEntryFilterSet(BaseFilterSet):
     search_fields = ("object_repr", "actor_repr", "request_id", "object_id")
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label=_("Action"))
     content_type = django_filters.ModelChoiceFilter(
-        queryset=ContentType.objects.order_by("app_label", "model"), label=_("Object type")
+        queryset=ContentType.objects.order_by("app_label", "model"), label=_("Object type"), widget=ObjectTypeSelect
     )
     object_id = django_filters.CharFilter(label=_("Object ID"))
     actor_repr = django_filters.CharFilter(label=_("User name"))

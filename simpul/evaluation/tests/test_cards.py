@@ -17,9 +17,7 @@ INDEX_CARD = "SPBE index"
 
 
 @pytest.fixture
-def home_cards(settings):
-    settings.SIMPUL_HOME_CARDS = [*settings.SIMPUL_HOME_CARDS, "simpul.evaluation.cards.evaluation_cards"]
-
+def home_cards():
     def cards_of(user) -> dict[str, Card]:
         client = Client(headers={"accept-language": "en"})
         client.force_login(user)

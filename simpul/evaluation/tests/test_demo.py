@@ -28,13 +28,10 @@ from simpul.evaluation.models import (
 )
 from simpul.organizations.models import User
 
-LOADERS = ["simpul.organizations.demo.load", "simpul.architecture.demo.load", "simpul.evaluation.demo.load"]
-
 
 @pytest.fixture
-def run_demo(db, settings, monkeypatch):
+def run_demo(db, monkeypatch):
     monkeypatch.setenv("SIMPUL_DEMO_PASSWORD", "Sandi-Demo-Uji-2026")
-    settings.SIMPUL_DEMO_LOADERS = LOADERS
 
     def run():
         call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -1,4 +1,5 @@
-"""`simpul demo`: load the Lampung Timur demo (every module's part) in one transaction; idempotent."""
+"""`simpul demo`: load the Lampung Timur demo (every module's part, in dependency order) in one transaction;
+idempotent. The loaders and demo users are the modules' (`SimpulModule.demo_loader`, `demo_users`)."""
 
 import os
 import secrets
@@ -7,9 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from simpul.core import context
+from simpul.core import context, modules
 
 
 @dataclass
@@ -40,16 +40,14 @@ class Command(BaseCommand):
         password, generated = demo_password()
         demo = DemoContext(password=password)
         with context.acting(None, source="demo"), transaction.atomic():
-            for dotted in settings.SIMPUL_DEMO_LOADERS:
-                import_string(dotted)(demo)
-        from simpul.organizations.demo import DEMO_USERS
+            modules.load_demo(demo)
 
         self.stdout.write(self.style.SUCCESS(f"Demo: {demo.instansi} (slug {demo.instansi.slug})"))
         if demo.created_users:
             self.stdout.write(f"Pengguna demo dibuat: {', '.join(demo.created_users)}")
         else:
             self.stdout.write("Data demo sudah ada; tidak ada yang diubah.")
-        self.stdout.write("Login demo: " + ", ".join(u.username for u in DEMO_USERS))
+        self.stdout.write("Login demo: " + ", ".join(u.username for u in modules.demo_users()))
         if generated:
             self.stdout.write(
                 self.style.WARNING(f"Kata sandi demo (dibuat sekali, disimpan di var/demo-password): {password}")

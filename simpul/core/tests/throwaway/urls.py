@@ -1,0 +1,5 @@
+from simpul.core.tests.throwaway.views import NoteViews
+
+app_name = "throwaway"
+
+urlpatterns = [*NoteViews.urls()]
