@@ -70,17 +70,13 @@ ERROR_SCHEMA = {
     "type": "object",
     "description": (
         "An error. 400 names each invalid input field or query parameter with its messages, e.g. "
-        '`{"limit": ["…"]}`, and `non_field_errors` for the input as a whole; the other errors carry `detail`.'
+        '`{"limit": ["…"]}`, and `non_field_errors` for the input as a whole; the other errors carry `detail`. '
+        "A refused workflow step also carries `code`, a stable string to branch on (`invalid_state`, "
+        "`not_permitted`, `note_required`, `invalid_input`, `unknown_transition`, or one the step documents); "
+        "it is not listed as a property because an input field may be named `code` too."
     ),
     "properties": {
         "detail": {"type": "string", "description": "What went wrong, for errors not about one field."},
-        "code": {
-            "type": "string",
-            "description": (
-                "A refused workflow step: a stable code to branch on (`invalid_state`, `not_permitted`, "
-                "`note_required`, `invalid_input`, `unknown_transition`, or one the step documents)."
-            ),
-        },
         "non_field_errors": {"type": "array", "items": {"type": "string"}},
         "blocking": {
             "type": "array",
