@@ -34,3 +34,17 @@ def world(db):
     w.evaluator_a = user_with_role("evaluator_pj", w.inst_a, username="evaluator-a")
     w.asn_a1 = user_with_role("asn", w.inst_a, w.a1, username="asn-a1")
     return w
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgres_only run in the PostgreSQL pass of `make test` and are deselected (not
+    skipped) in the SQLite pass, where what they test cannot happen."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    selected = [item for item in items if item.get_closest_marker("postgres_only") is None]
+    deselected = [item for item in items if item.get_closest_marker("postgres_only") is not None]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected

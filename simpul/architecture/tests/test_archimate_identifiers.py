@@ -311,9 +311,11 @@ def test_the_migration_keeps_the_oldest_holder_and_renames_the_others(world):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_at_once_never_store_one_identifier_twice(world):
-    """Both imports find the identifiers free unless the second waits for the first to commit."""
-    if connection.vendor != "postgresql":
-        pytest.skip("on SQLite a transaction begins with the one write lock (IMMEDIATE), so writers never overlap")
+    """Both imports find the identifiers free unless the second waits for the first to commit.
+
+    PostgreSQL only (the root conftest deselects it elsewhere): on SQLite a write transaction takes the
+    one write lock at its start (IMMEDIATE), so two writers never overlap.
+    """
     # One element: each import checks it before the other has written anything.
     data = small_model([("id-x", "BusinessActor", "Aktor")])
     start = threading.Barrier(2)
