@@ -357,7 +357,7 @@ class _Demo:
                 assessment = assessments[number]
                 assessment.subject = subject
                 with actor.acting(admin, source="demo"):
-                    core_services.update_object(admin, assessment)
+                    core_services.update_object(admin, assessment, fields=["subject"])
             services.set_period_status(evaluator, period, PeriodStatus.SELF_ASSESSMENT)
         return assessments
 
@@ -445,10 +445,10 @@ class _Demo:
                     to_level=to_level,
                     title=title,
                     due_date=due,
-                    status=status,
                 )
-                action.full_clean()
-                core_services.create_object(analyst, action)
+                action = services.create_action(analyst, action)
+                if status != action.status:
+                    services.set_action_status(analyst, action, status)
 
     def period_in_progress(self) -> None:
         assessments = self.new_period(

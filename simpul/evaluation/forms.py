@@ -8,17 +8,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core import permissions
 from simpul.core.forms import ScopedModelForm, bootstrapify
+from simpul.evaluation import planning
 from simpul.evaluation.models import (
+    BASES_BEST_FIRST,
     EvaluationPeriod,
     Framework,
     IndicatorAssessment,
     NationalStage,
-    PeriodStatus,
 )
 from simpul.organizations.models import Instansi, PerangkatDaerah
 
@@ -108,15 +108,27 @@ class PeriodForm(ScopedModelForm):
         return cleaned
 
 
-class PeriodStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Stage"), choices=PeriodStatus.choices)
+class TransitionForm(forms.Form):
+    """One step of a workflow (a button's value) and its note.
 
-    def __init__(self, *args, **kwargs):
-        # Shares the period page with the indicator filter's status select.
-        kwargs.setdefault("auto_id", "id_stage_%s")
+    Any step of the workflow is a valid choice, so that the service, not the form, says why one is
+    refused (its state, the user's permission); the buttons are those in `offered`, the steps the user
+    may take now.
+    """
+
+    transition = forms.ChoiceField(label=_("Step"), choices=())
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when going back a stage: say why."),
+    )
+
+    def __init__(self, *args, workflow, offered=(), **kwargs):
+        kwargs.setdefault("auto_id", "id_step_%s")
         super().__init__(*args, **kwargs)
-        # The labels are lower case for use inside sentences; a list of options starts each with a capital.
-        self.fields["status"].choices = [(value, capfirst(label)) for value, label in PeriodStatus.choices]
+        self.transitions = list(offered)
+        self.fields["transition"].choices = [(step.name, step.label or step.name) for step in workflow.transitions]
         bootstrapify(self)
 
 
@@ -260,3 +272,58 @@ class FrameworkUploadForm(forms.Form):
             raise ValidationError(_("The file is not readable JSON: %(error)s") % {"error": error}) from error
         self.cleaned_data["document"] = document
         return upload
+
+
+# --- Analysis and planner ---------------------------------------------------------------------------------
+
+
+def basis_choices(best: bool = True) -> list[tuple[str, str]]:
+    choices = [(basis.value, basis.label) for basis in BASES_BEST_FIRST]
+    return [("best", _("latest available (national, else internal, else self)")), *choices] if best else choices
+
+
+class TrendForm(forms.Form):
+    instansi = forms.ModelChoiceField(label=_("Instansi"), queryset=Instansi.objects.none(), required=False)
+    basis = forms.ChoiceField(label=_("Basis"), choices=(), required=False)
+
+    def __init__(self, *args, instansi_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instansi"].queryset = instansi_queryset
+        self.fields["instansi"].empty_label = None
+        self.fields["basis"].choices = basis_choices()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class ComparisonForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    framework = forms.ModelChoiceField(label=_("Framework"), queryset=Framework.objects.none(), required=False)
+    basis = forms.ChoiceField(label=_("Basis"), choices=(), required=False)
+
+    def __init__(self, *args, years, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("latest of each instansi")), *[(y, str(y)) for y in years]]
+        self.fields["framework"].queryset = frameworks
+        self.fields["framework"].empty_label = _("all frameworks")
+        self.fields["basis"].choices = basis_choices()
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class PlannerForm(forms.Form):
+    target = forms.DecimalField(
+        label=_("Target index"), required=False, max_digits=4, decimal_places=2, min_value=0, max_value=5
+    )
+    predicate = forms.ChoiceField(label=_("or target predicate"), required=False, choices=())
+    basis = forms.ChoiceField(label=_("Start from"), required=False, choices=())
+
+    def __init__(self, *args, spec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["predicate"].choices = [("", "—"), *[(p.name, p.name) for p in reversed(spec.predicates)]]
+        self.fields["basis"].choices = list(planning.PLAN_BASES.items())
+        self.fields["target"].min_value = spec.scale_min
+        self.fields["target"].widget.attrs.update(
+            {"class": "form-control form-control-sm", "step": "0.01", "min": spec.scale_min, "max": spec.scale_max}
+        )
+        for name in ("predicate", "basis"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"

@@ -14,9 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models.base import ChangeLoggedModel, OwnedModel
+from simpul.core.workflow import Transition, TransitionError, Workflow
 from simpul.evaluation import frameworks
 
 
@@ -182,6 +184,80 @@ class PeriodStatus(models.TextChoices):
     CLOSED = "closed", _("closed")
 
 
+OPEN_PERIOD_STATUSES = (
+    PeriodStatus.PREPARATION,
+    PeriodStatus.SELF_ASSESSMENT,
+    PeriodStatus.INTERNAL_REVIEW,
+    PeriodStatus.NATIONAL,
+)
+
+# The error code of any change refused because its period is closed (a guard of the workflows, and the
+# services that are not transitions: PIC assignment, national results).
+PERIOD_CLOSED = "period_closed"
+
+
+def ensure_open(period: EvaluationPeriod) -> None:
+    """Refuse a change inside a closed period: its levels are final."""
+    if period.is_closed:
+        raise TransitionError(
+            PERIOD_CLOSED, gettext("This evaluation period is closed; its assessments can no longer change.")
+        )
+
+
+def _period_open(user, assessment: IndicatorAssessment) -> None:
+    ensure_open(assessment.period)
+
+
+# The stages are a signpost for everyone; only "closed" locks, and it is final. Going back a stage is
+# possible while the period is open, with a note saying why.
+PERIOD_WORKFLOW = Workflow(
+    "evaluation_period",
+    field="status",
+    transitions=[
+        Transition(
+            "start_self_assessment",
+            [PeriodStatus.PREPARATION],
+            PeriodStatus.SELF_ASSESSMENT,
+            label=_("Start the self-assessment"),
+        ),
+        Transition(
+            "start_review",
+            [PeriodStatus.SELF_ASSESSMENT],
+            PeriodStatus.INTERNAL_REVIEW,
+            label=_("Start the internal review"),
+        ),
+        Transition(
+            "start_national",
+            [PeriodStatus.INTERNAL_REVIEW],
+            PeriodStatus.NATIONAL,
+            label=_("Start the national evaluation"),
+        ),
+        Transition("close", OPEN_PERIOD_STATUSES, PeriodStatus.CLOSED, label=_("Close the period")),
+        Transition(
+            "back_to_preparation",
+            [PeriodStatus.SELF_ASSESSMENT],
+            PeriodStatus.PREPARATION,
+            requires_note=True,
+            label=_("Back to preparation"),
+        ),
+        Transition(
+            "back_to_self_assessment",
+            [PeriodStatus.INTERNAL_REVIEW, PeriodStatus.NATIONAL],
+            PeriodStatus.SELF_ASSESSMENT,
+            requires_note=True,
+            label=_("Back to the self-assessment"),
+        ),
+        Transition(
+            "back_to_review",
+            [PeriodStatus.NATIONAL],
+            PeriodStatus.INTERNAL_REVIEW,
+            requires_note=True,
+            label=_("Back to the internal review"),
+        ),
+    ],
+)
+
+
 class EvaluationPeriod(ChangeLoggedModel):
     """One instansi's SPBE evaluation of one year, under one framework."""
 
@@ -209,6 +285,8 @@ class EvaluationPeriod(ChangeLoggedModel):
             models.UniqueConstraint(fields=["instansi", "year"], name="evaluation_period_unique_year"),
         ]
 
+    workflow = PERIOD_WORKFLOW
+
     def __str__(self) -> str:
         return _("SPBE evaluation %(year)s, %(instansi)s") % {"year": self.year, "instansi": self.instansi}
 
@@ -235,6 +313,48 @@ class AssessmentStatus(models.TextChoices):
     SUBMITTED = "submitted", _("submitted for review")
     RETURNED = "returned", _("returned")
     ACCEPTED = "accepted", _("accepted")
+
+
+# The states in which the PIC writes the self-assessment.
+SELF_EDITABLE = (AssessmentStatus.NOT_STARTED, AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+# The PIC ("change") writes and submits; a reviewer ("review") accepts or returns. Nothing moves once the
+# period is closed: that is the step that makes every level final.
+ASSESSMENT_WORKFLOW = Workflow(
+    "indicator_assessment",
+    field="status",
+    transitions=[
+        Transition("save_draft", SELF_EDITABLE, AssessmentStatus.DRAFT, guard=_period_open, label=_("Save draft")),
+        Transition(
+            "submit", SELF_EDITABLE, AssessmentStatus.SUBMITTED, guard=_period_open, label=_("Submit for review")
+        ),
+        # Taking a submission back before anyone reviewed it, e.g. to add evidence that was forgotten.
+        Transition(
+            "withdraw",
+            [AssessmentStatus.SUBMITTED],
+            AssessmentStatus.DRAFT,
+            guard=_period_open,
+            label=_("Withdraw the submission"),
+        ),
+        Transition(
+            "accept",
+            [AssessmentStatus.SUBMITTED],
+            AssessmentStatus.ACCEPTED,
+            permission="review",
+            guard=_period_open,
+            label=_("Accept"),
+        ),
+        Transition(
+            "return",
+            [AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED],
+            AssessmentStatus.RETURNED,
+            permission="review",
+            requires_note=True,
+            guard=_period_open,
+            label=_("Return to the PIC"),
+        ),
+    ],
+)
 
 
 class IndicatorAssessment(ChangeLoggedModel):
@@ -321,6 +441,8 @@ class IndicatorAssessment(ChangeLoggedModel):
             models.UniqueConstraint(fields=["period", "item_key"], name="evaluation_assessment_unique_item"),
         ]
         indexes = [models.Index(fields=["period", "status"])]
+
+    workflow = ASSESSMENT_WORKFLOW
 
     def __str__(self) -> str:
         return f"{self.item_key}. {self.indicator.name}"
@@ -425,6 +547,10 @@ class ScoreBasis(models.TextChoices):
     NATIONAL = "national", _("national")
 
 
+# The most authoritative result of a period first: the national one once there is one, else the internal one.
+BASES_BEST_FIRST = (ScoreBasis.NATIONAL, ScoreBasis.INTERNAL, ScoreBasis.SELF)
+
+
 class PeriodScore(models.Model):
     """The index of a period on one basis, stored on every change so history and charts read it directly."""
 
@@ -452,17 +578,40 @@ class PeriodScore(models.Model):
         return self.assessed == self.total
 
 
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+# The owner OPD (or the evaluator team) moves its actions; actions outlive the period they were planned
+# from (they raise next year's levels), so a closed period does not stop them.
+ACTION_WORKFLOW = Workflow(
+    "improvement_action",
+    field="status",
+    transitions=[
+        Transition("start", [ActionStatus.PLANNED], ActionStatus.IN_PROGRESS, label=_("Start")),
+        Transition(
+            "complete",
+            [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS],
+            ActionStatus.DONE,
+            label=_("Mark as done"),
+        ),
+        Transition("drop", [ActionStatus.PLANNED, ActionStatus.IN_PROGRESS], ActionStatus.DROPPED, label=_("Drop")),
+        Transition("reopen", [ActionStatus.DONE], ActionStatus.IN_PROGRESS, label=_("Reopen")),
+        Transition("restore", [ActionStatus.DROPPED], ActionStatus.PLANNED, label=_("Plan again")),
+    ],
+)
+
+
 class ImprovementAction(OwnedModel):
     """A planned one-level raise of an indicator, with an owner OPD and a due date.
 
     It is the plain action list of the planner; once the roadmap module exists, actions move there.
     """
 
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        DROPPED = "dropped", _("dropped")
+    Status = ActionStatus
 
     period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="actions")
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
@@ -478,6 +627,8 @@ class ImprovementAction(OwnedModel):
         verbose_name = _("improvement action")
         verbose_name_plural = _("improvement actions")
         ordering = ["due_date", "indicator__number"]
+
+    workflow = ACTION_WORKFLOW
 
     def __str__(self) -> str:
         return self.title

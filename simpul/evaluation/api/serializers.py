@@ -255,9 +255,10 @@ class EvaluationPeriodSerializer(ScopedModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
 
     def validate(self, attrs):
+        refuse_status_change(self, _("The stage changes only through its steps: POST …/periods/<id>/transition/."))
         default_pic = attrs.pop("default_pic", None)
         if self.instance is not None:
             for name, message in (
@@ -278,6 +279,52 @@ class EvaluationPeriodSerializer(ScopedModelSerializer):
                 )
         self.default_pic = default_pic
         return attrs
+
+
+def refuse_status_change(serializer: serializers.Serializer, message: str) -> None:
+    """A `status` sent to a plain write is refused rather than ignored: the client would believe it changed.
+
+    The status a client read and sends back unchanged (a whole record in a PUT), or the first state on
+    creation, is no change.
+    """
+    sent = serializer.initial_data.get("status") if hasattr(serializer.initial_data, "get") else None
+    if sent is None:
+        return
+    if serializer.instance is not None:
+        current = serializer.instance.status
+    else:  # a new record starts in its workflow's first state
+        current = serializer.Meta.model._meta.get_field("status").default
+    if sent != current:
+        raise serializers.ValidationError({"status": [message]})
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    transition = serializers.CharField(help_text=gettext_lazy("The name of the step, e.g. close."))
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Why; required by the steps that say so (e.g. going back a stage)."),
+    )
+
+
+class NoteInputSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkflowEventSerializer(serializers.Serializer):
+    """One step taken on a record: who took which step, when, from which state to which, with its note."""
+
+    id = serializers.IntegerField()
+    timestamp = serializers.DateTimeField()
+    workflow = serializers.CharField()
+    transition = serializers.CharField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
+    actor_repr = serializers.CharField()
+    note = serializers.CharField()
+    payload = serializers.JSONField()
 
 
 # --- Assessments and the workflow ----------------------------------------------------------------------
@@ -366,6 +413,42 @@ class ReviewInputSerializer(serializers.Serializer):
 class AssignInputSerializer(ScopedInputSerializer):
     pic = serializers.PrimaryKeyRelatedField(queryset=PerangkatDaerah.objects.all(), allow_null=True)
     pic_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+
+
+class BulkAssignInputSerializer(AssignInputSerializer):
+    assessments = serializers.PrimaryKeyRelatedField(
+        queryset=IndicatorAssessment.objects.all(),
+        many=True,
+        allow_empty=False,
+        help_text=gettext_lazy("The ids of the period's assessments to give to the PIC."),
+    )
+
+
+class PlannedRaiseSerializer(serializers.Serializer):
+    item_key = serializers.CharField(max_length=16)
+    from_level = serializers.FloatField()
+    to_level = serializers.FloatField()
+
+
+class PlanActionsInputSerializer(ScopedInputSerializer):
+    raises = PlannedRaiseSerializer(
+        many=True,
+        allow_empty=False,
+        help_text=gettext_lazy("Raises of the plan; each becomes one action per level (2 → 4: 2→3 and 3→4)."),
+    )
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=PerangkatDaerah.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("The OPD owning the actions; empty: each indicator's PIC."),
+    )
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PlannedActionsSerializer(serializers.Serializer):
+    created = serializers.IntegerField(help_text=gettext_lazy("Actions created."))
+    skipped = serializers.IntegerField(help_text=gettext_lazy("Levels that already had an action (not dropped)."))
+    actions = serializers.ListField(child=serializers.IntegerField(), help_text=gettext_lazy("Their ids."))
 
 
 class NationalResultInputSerializer(serializers.Serializer):
@@ -517,9 +600,15 @@ class ImprovementActionSerializer(ScopedModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
 
     def validate(self, attrs):
+        refuse_status_change(
+            self,
+            _(
+                "An action starts planned; its status changes only through its steps: POST …/improvement-actions/<id>/transition/."
+            ),
+        )
         instance = self.instance
         period = attrs.get("period", instance.period if instance else None)
         indicator = attrs.get("indicator", instance.indicator if instance else None)

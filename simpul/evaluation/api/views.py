@@ -1,16 +1,18 @@
-"""The evaluation API: the same records, rules and workflow functions as the web pages.
+"""The evaluation API: the same records, rules, filter sets and workflow functions as the web pages.
 
 Lists and details pass through `restrict()` (ScopedModelViewSet). Every state change calls the
-function the UI calls (`services.create_period`, `save_self_assessment`, `review`, `assign_pic`,
-`record_national_result`; `scoring.compute` for the index), so their permission checks and Indonesian
-messages apply unchanged: a ValidationError becomes HTTP 400 and a PermissionDenied HTTP 403.
+function the UI calls (`services.create_period`, `period_transition`, `save_self_assessment`,
+`withdraw`, `review`, `assign_pic(s)`, `record_national_result`, `plan_actions`, `action_transition`;
+`scoring.compute` for the index), so their permission checks and Indonesian messages apply unchanged:
+a ValidationError becomes HTTP 400, a PermissionDenied HTTP 403, and a refused workflow step
+(TransitionError) `{"code", "detail"}` with the status the step chose (400, 403 or 409).
 """
 
 from __future__ import annotations
 
 import contextlib
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,8 +25,9 @@ from rest_framework.settings import api_settings
 from simpul.core import permissions
 from simpul.core.api.permissions import ScopedModelPermission
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
-from simpul.evaluation import evidence, scoring, services
-from simpul.evaluation.api import filters, serializers
+from simpul.core.workflow import TransitionError, events_of
+from simpul.evaluation import evidence, filters, scoring, services
+from simpul.evaluation.api import serializers
 from simpul.evaluation.models import (
     EvaluationPeriod,
     Evidence,
@@ -50,6 +53,29 @@ def service_errors(rename: dict[str, str] | None = None):
             if old in detail:
                 detail[new] = detail.pop(old)
         raise drf_serializers.ValidationError(detail) from error
+
+
+@contextlib.contextmanager
+def transition_errors(rename: dict[str, str] | None = None):
+    """A refused step keeps its code and status; its field names become those of the endpoint's input."""
+    try:
+        yield
+    except TransitionError as error:
+        for old, new in (rename or {}).items():
+            if old in error.fields:
+                error.fields[new] = error.fields.pop(old)
+        raise
+
+
+# A refused workflow step, as every transition endpoint documents it.
+REFUSED_STEP = {
+    400: OpenApiResponse(description="Invalid input, or a note the step requires is missing (`code`)."),
+    403: OpenApiResponse(description="The account may not take this step (`code`: `not_permitted`)."),
+    409: OpenApiResponse(
+        description="The record is not in a state this step starts from (`invalid_state`), or its period is "
+        "closed (`period_closed`)."
+    ),
+}
 
 
 class ActionPermission(ScopedModelPermission):
@@ -130,13 +156,32 @@ class FrameworkViewSet(ActionScopedMixin, ReadOnlyScopedModelViewSet):
 # --- Periods and scores ------------------------------------------------------------------------------
 
 
-class EvaluationPeriodViewSet(ScopedModelViewSet):
-    """Evaluation periods (one per instansi and year); creating one creates an assessment per item."""
+class EventsMixin:
+    """`GET …/<id>/events/`: the workflow events of one record, newest first (its timeline, for export)."""
+
+    @extend_schema(responses=serializers.WorkflowEventSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request, pk=None):
+        record = self.get_object_for("view")
+        events = events_of(record)
+        return Response(serializers.WorkflowEventSerializer(events, many=True).data)
+
+
+class EvaluationPeriodViewSet(ActionScopedMixin, EventsMixin, ScopedModelViewSet):
+    """Evaluation periods (one per instansi and year); creating one creates an assessment per item. The
+    stage (`status`) changes only through `transition`."""
 
     queryset = EvaluationPeriod.objects.select_related("instansi", "framework").prefetch_related("scores")
     serializer_class = serializers.EvaluationPeriodSerializer
-    filterset_class = filters.EvaluationPeriodFilterSet
+    filterset_class = filters.PeriodFilterSet
     ordering_fields = ["year", "status"]
+    # Whether the caller may take the step (or assign, or plan) is the service's decision, with its code.
+    action_permissions = {
+        "transition": (EvaluationPeriod, "view"),
+        "assign": (IndicatorAssessment, "review"),
+        "plan_actions": (ImprovementAction, "add"),
+        "events": (EvaluationPeriod, "view"),
+    }
 
     def perform_create(self, serializer):
         period = EvaluationPeriod(**serializer.validated_data)
@@ -148,6 +193,71 @@ class EvaluationPeriodViewSet(ScopedModelViewSet):
     def perform_update(self, serializer):
         with service_errors():
             super().perform_update(serializer)
+
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={200: serializers.EvaluationPeriodSerializer, **REFUSED_STEP},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Take one step of the period's stage: `start_self_assessment`, `start_review`, `start_national`,
+        `close` (final), or back a stage with a note (`back_to_preparation`, `back_to_self_assessment`,
+        `back_to_review`)."""
+        period = self.get_visible_object()
+        data = serializers.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = services.period_transition(
+            request.user, period, data.validated_data["transition"], note=data.validated_data["note"]
+        )
+        period = self.queryset.get(pk=period.pk)
+        return Response(self.get_serializer(period).data)
+
+    @extend_schema(
+        request=serializers.BulkAssignInputSerializer,
+        responses={200: serializers.IndicatorAssessmentSerializer(many=True), 409: REFUSED_STEP[409]},
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Give several assessments of the period to one PIC (an OPD of the instansi, or null), all or nothing."""
+        period = self.get_visible_object()
+        data = serializers.BulkAssignInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        chosen = data.validated_data["assessments"]
+        with service_errors():
+            services.assign_pics(
+                request.user, period, chosen, data.validated_data["pic"], data.validated_data.get("pic_user")
+            )
+        rows = IndicatorAssessment.objects.select_related("indicator__aspect", "period").filter(
+            pk__in=[row.pk for row in chosen]
+        )
+        context = self.get_serializer_context()
+        return Response(serializers.IndicatorAssessmentSerializer(rows, many=True, context=context).data)
+
+    @extend_schema(
+        request=serializers.PlanActionsInputSerializer,
+        responses={201: serializers.PlannedActionsSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="plan-actions", url_name="plan-actions")
+    def plan_actions(self, request, pk=None):
+        """Turn raises of a plan into improvement actions, one per level, skipping levels that have one."""
+        period = self.get_visible_object()
+        data = serializers.PlanActionsInputSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        raises = [(row["item_key"], row["from_level"], row["to_level"]) for row in data.validated_data["raises"]]
+        with service_errors():
+            result = services.plan_actions(
+                request.user,
+                period,
+                raises,
+                owner=data.validated_data.get("owner"),
+                due_date=data.validated_data.get("due_date"),
+            )
+        body = {
+            "created": len(result.created),
+            "skipped": result.skipped,
+            "actions": [row.pk for row in result.created],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class PeriodScoreViewSet(ReadOnlyScopedModelViewSet):
@@ -162,19 +272,22 @@ class PeriodScoreViewSet(ReadOnlyScopedModelViewSet):
 # --- Assessments -------------------------------------------------------------------------------------
 
 
-class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
+class IndicatorAssessmentViewSet(ActionScopedMixin, EventsMixin, ScopedModelViewSet):
     """The items of a period; they change only through the workflow actions, never by PUT/PATCH."""
 
     queryset = IndicatorAssessment.objects.select_related("indicator__aspect", "period")
     serializer_class = serializers.IndicatorAssessmentSerializer
-    filterset_class = filters.IndicatorAssessmentFilterSet
+    filterset_class = filters.AssessmentFilterSet
     ordering_fields = ["item_key", "status", "updated_at"]
     routed_actions = ("list", "retrieve")
     action_permissions = {
-        "self_assessment": (IndicatorAssessment, "change"),
-        "review": (IndicatorAssessment, "review"),
+        # The workflow steps decide themselves who may take them, and say so with a code (not_permitted).
+        "self_assessment": (IndicatorAssessment, "view"),
+        "withdraw": (IndicatorAssessment, "view"),
+        "review": (IndicatorAssessment, "view"),
         "assign": (IndicatorAssessment, "review"),
         "national": (NationalStageResult, "add"),
+        "events": (IndicatorAssessment, "view"),
     }
 
     def _respond(self, assessment) -> Response:
@@ -182,17 +295,17 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
         return Response(self.get_serializer(assessment).data)
 
     @extend_schema(
-        request=serializers.SelfAssessmentInputSerializer, responses=serializers.IndicatorAssessmentSerializer
+        request=serializers.SelfAssessmentInputSerializer,
+        responses={200: serializers.IndicatorAssessmentSerializer, **REFUSED_STEP},
     )
     @action(detail=True, methods=["put"], url_path="self-assessment", url_name="self-assessment")
     def self_assessment(self, request, pk=None):
-        """The PIC's level and justification; `submit: true` hands it to the reviewers."""
+        """The PIC's level and justification (step `save_draft`); `submit: true` hands it to the reviewers
+        (step `submit`)."""
         assessment = self.get_visible_object()
-        if not permissions.can(request.user, "change", assessment):
-            raise PermissionDenied(_("Only the PIC of this indicator may fill in its self-assessment."))
         data = serializers.SelfAssessmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors({"self_level": "level"}):
+        with transition_errors({"self_level": "level"}):
             assessment = services.save_self_assessment(
                 request.user,
                 assessment,
@@ -203,14 +316,31 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
             )
         return self._respond(assessment)
 
-    @extend_schema(request=serializers.ReviewInputSerializer, responses=serializers.IndicatorAssessmentSerializer)
+    @extend_schema(
+        request=serializers.NoteInputSerializer,
+        responses={200: serializers.IndicatorAssessmentSerializer, **REFUSED_STEP},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The PIC takes back a submission no reviewer has decided on yet (step `withdraw`): a draft again."""
+        assessment = self.get_visible_object()
+        data = serializers.NoteInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = services.withdraw(request.user, assessment, note=data.validated_data["note"])
+        return self._respond(assessment)
+
+    @extend_schema(
+        request=serializers.ReviewInputSerializer,
+        responses={200: serializers.IndicatorAssessmentSerializer, **REFUSED_STEP},
+    )
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        """Accept (fixing the final internal level) or return a submitted self-assessment with a note."""
+        """Accept (step `accept`, fixing the final internal level) or return a self-assessment with a note
+        (step `return`)."""
         assessment = self.get_visible_object()
         data = serializers.ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with service_errors({"review_note": "note"}):
+        with transition_errors():
             assessment = services.review(
                 request.user,
                 assessment,
@@ -220,7 +350,10 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
             )
         return self._respond(assessment)
 
-    @extend_schema(request=serializers.AssignInputSerializer, responses=serializers.IndicatorAssessmentSerializer)
+    @extend_schema(
+        request=serializers.AssignInputSerializer,
+        responses={200: serializers.IndicatorAssessmentSerializer, 409: REFUSED_STEP[409]},
+    )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         """Give the item to a PIC (an OPD of the instansi) and optionally a contact person."""
@@ -235,7 +368,7 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, ScopedModelViewSet):
 
     @extend_schema(
         request=serializers.NationalResultInputSerializer,
-        responses={201: serializers.NationalStageResultSerializer},
+        responses={201: serializers.NationalStageResultSerializer, 409: REFUSED_STEP[409]},
     )
     @action(detail=True, methods=["post"])
     def national(self, request, pk=None):
@@ -297,17 +430,40 @@ class EvidenceViewSet(ScopedModelViewSet):
             evidence.remove(self.request.user, instance)
 
 
-class ImprovementActionViewSet(ScopedModelViewSet):
-    """Planned one-level raises of indicators, each with an owner OPD and a due date."""
+class ImprovementActionViewSet(ActionScopedMixin, EventsMixin, ScopedModelViewSet):
+    """Planned one-level raises of indicators, each with an owner OPD and a due date. An action starts
+    planned; its status changes only through `transition`."""
 
     queryset = ImprovementAction.objects.select_related("indicator", "period", "owner")
     serializer_class = serializers.ImprovementActionSerializer
     filterset_class = filters.ImprovementActionFilterSet
     ordering_fields = ["due_date", "status", "updated_at"]
+    action_permissions = {
+        "transition": (ImprovementAction, "view"),
+        "events": (ImprovementAction, "view"),
+    }
 
     def perform_create(self, serializer):
         with service_errors():
-            super().perform_create(serializer)
+            serializer.instance = services.create_action(
+                self.request.user, ImprovementAction(**serializer.validated_data)
+            )
+
+    @extend_schema(
+        request=serializers.TransitionInputSerializer,
+        responses={200: serializers.ImprovementActionSerializer, **REFUSED_STEP},
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Take one step of the action: `start`, `complete`, `drop`, `reopen` (done → in progress) or
+        `restore` (dropped → planned)."""
+        improvement = self.get_visible_object()
+        data = serializers.TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        improvement = services.action_transition(
+            request.user, improvement, data.validated_data["transition"], note=data.validated_data["note"]
+        )
+        return Response(self.get_serializer(self.queryset.get(pk=improvement.pk)).data)
 
     def perform_update(self, serializer):
         with service_errors():

@@ -133,16 +133,19 @@ def test_the_whole_workflow_through_the_api(world, period):
     )
     assert submitted.json()["status"] == "submitted"
     # Submitted: the PIC can no longer change it until a reviewer returns it.
-    assert pic.put(f"{target}/self-assessment/", {"level": 4}, format="json").status_code == 400
+    again = pic.put(f"{target}/self-assessment/", {"level": 4}, format="json")
+    assert again.status_code == 409 and again.json()["code"] == "invalid_state"
 
     no_note = reviewer.post(f"{target}/review/", {"decision": "return"}, format="json")
-    assert no_note.status_code == 400 and "note" in no_note.json()
+    assert no_note.status_code == 400 and no_note.json()["code"] == "note_required"
+    assert "note" in no_note.json()["fields"]
     returned = reviewer.post(f"{target}/review/", {"decision": "return", "note": "Lampirkan SK."}, format="json")
     assert returned.json()["status"] == "returned" and returned.json()["review_note"] == "Lampirkan SK."
 
     pic.put(f"{target}/self-assessment/", {"level": 3, "justification": "SK terlampir.", "submit": True}, format="json")
     silent = reviewer.post(f"{target}/review/", {"decision": "accept", "final_level": 4}, format="json")
-    assert silent.status_code == 400 and "note" in silent.json()
+    assert silent.status_code == 400 and silent.json()["code"] == "note_required"
+    assert "note" in silent.json()["fields"]
     accepted = reviewer.post(
         f"{target}/review/", {"decision": "accept", "final_level": 2, "note": "Belum diterapkan."}, format="json"
     )
@@ -173,10 +176,11 @@ def test_bad_levels_are_refused_with_the_services_message(world, period):
     target = f"{BASE}/assessments/{item(period, '1').pk}/self-assessment/"
     client = api(world.operator_a1)
     outside = client.put(target, {"level": 7, "justification": "x"}, format="json")
-    assert outside.status_code == 400
-    assert "1" in outside.json()["level"][0] and "5" in outside.json()["level"][0]
+    assert outside.status_code == 400 and outside.json()["code"] == "invalid_input"
+    message = outside.json()["fields"]["level"][0]
+    assert "1" in message and "5" in message and outside.json()["detail"] == message
     fraction = client.put(target, {"level": 2.5, "justification": "x"}, format="json")
-    assert fraction.status_code == 400 and "level" in fraction.json()
+    assert fraction.status_code == 400 and "level" in fraction.json()["fields"]
     assert item(period, "1").status == AssessmentStatus.NOT_STARTED
 
 
@@ -200,7 +204,7 @@ def test_survey_scored_indicator_takes_the_survey_value(world):
     refused = client.put(
         f"{BASE}/assessments/{other.pk}/self-assessment/", {"satisfaction_x": 1, "justification": "x"}, format="json"
     )
-    assert refused.status_code == 400 and "satisfaction_x" in refused.json()
+    assert refused.status_code == 400 and "satisfaction_x" in refused.json()["fields"]
 
 
 def test_assign_pic(world, period):
@@ -217,7 +221,11 @@ def test_a_closed_period_refuses_changes(world, period):
     response = api(world.operator_a1).put(
         f"{BASE}/assessments/{item(period, '1').pk}/self-assessment/", {"level": 3, "justification": "x"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["code"] == "period_closed"
+    national = api(world.admin_a).post(
+        f"{BASE}/assessments/{item(period, '1').pk}/national/", {"stage": "document", "level": 3}, format="json"
+    )
+    assert national.status_code == 409 and national.json()["code"] == "period_closed"
 
 
 # --- Periods -------------------------------------------------------------------------------------------
@@ -242,10 +250,15 @@ def test_create_a_period_creates_its_items_through_the_service(world):
 
 def test_update_a_period(world, period):
     target = f"{BASE}/periods/{period.pk}/"
-    assert api(world.koordinator_a).patch(target, {"status": "self_assessment"}, format="json").status_code == 403
-    changed = api(world.admin_a).patch(target, {"status": "self_assessment", "target_index": 3.5}, format="json")
+    assert api(world.koordinator_a).patch(target, {"target_index": 3.5}, format="json").status_code == 403
+    # The stage is not a field to write: it changes through the period's steps only.
+    stage = api(world.admin_a).patch(target, {"status": "self_assessment", "target_index": 3.5}, format="json")
+    assert stage.status_code == 400 and "status" in stage.json()
+    unchanged = api(world.admin_a).patch(target, {"status": "preparation", "target_index": 3.5}, format="json")
+    assert unchanged.status_code == 200, unchanged.content
+    changed = api(world.admin_a).post(f"{target}transition/", {"transition": "start_self_assessment"}, format="json")
     assert changed.status_code == 200, changed.content
-    assert changed.json()["target_index"] == 3.5
+    assert changed.json()["status"] == "self_assessment" and changed.json()["target_index"] == 3.5
     refused = api(world.admin_a).patch(target, {"framework": "permenpanrb-8-2026"}, format="json")
     assert refused.status_code == 400 and "framework" in refused.json()
     outside = api(world.admin_a).patch(target, {"target_index": 6}, format="json")
@@ -440,11 +453,19 @@ def test_improvement_actions(world, period):
     )
     assert wrong.status_code == 400 and "indicator" in wrong.json()
 
+    assert created.json()["status"] == "planned"
     target = f"{BASE}/improvement-actions/{created.json()['id']}/"
-    assert api(world.operator_a1).patch(target, {"status": "in_progress"}, format="json").status_code == 200
-    assert api(world.operator_a2).patch(target, {"status": "done"}, format="json").status_code == 404
+    # The status is not a field to write: it changes through the action's steps.
+    assert api(world.operator_a1).patch(target, {"status": "in_progress"}, format="json").status_code == 400
+    started = api(world.operator_a1).post(f"{target}transition/", {"transition": "start"}, format="json")
+    assert started.status_code == 200 and started.json()["status"] == "in_progress"
+    assert api(world.operator_a1).patch(target, {"title": "SOP data"}, format="json").status_code == 200
+    other = api(world.operator_a2).post(f"{target}transition/", {"transition": "complete"}, format="json")
+    assert other.status_code == 404
     assert api(world.operator_a1).delete(target).status_code == 403
     assert ImprovementAction.objects.get().status == "in_progress"
+    events = api(world.koordinator_a).get(f"{target}events/").json()
+    assert [(row["transition"], row["to_state"]) for row in events] == [("start", "in_progress"), ("create", "planned")]
 
 
 def test_scores_by_period_and_basis(world, period):

@@ -4,11 +4,12 @@ the rules each step enforces, the index recomputed on the way, and the history i
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from simpul.core.models import AuditEntry
+from simpul.core.models.workflow import WorkflowEvent
+from simpul.core.workflow import TransitionError
 from simpul.evaluation import scoring, services
 from simpul.evaluation.models import (
     AssessmentStatus,
@@ -110,8 +111,20 @@ def test_full_cycle_draft_submit_return_resubmit_accept(scene):
     # the refused ones left no trace.
     assert list(entries.order_by("id").values_list("action", flat=True)) == ["create"] + ["update"] * 5
     assert {"operator-a1", "evaluator-a"} <= set(entries.values_list("actor_repr", flat=True))
+    # Each step is also a workflow event, and the history panel shows both.
+    events = WorkflowEvent.objects.filter(content_type__model="indicatorassessment", object_id=str(item.pk))
+    assert list(events.order_by("id").values_list("transition", "from_state", "to_state")) == [
+        ("save_draft", "not_started", "draft"),
+        ("submit", "draft", "submitted"),
+        ("return", "submitted", "returned"),
+        ("submit", "returned", "submitted"),
+        ("accept", "submitted", "accepted"),
+    ]
+    assert events.get(transition="return").note == "Lampirkan SK yang ditandatangani."
     page = reviewer.get(item.get_absolute_url())
-    assert len(page.context["history"]) == 6
+    assert len(page.context["history"]) == 6 + 5
+    html = page.content.decode()
+    assert html.count('data-testid="history-event"') == 5 and html.count('data-testid="history-entry"') == 6
     assert page.context["differs"] is True
 
 
@@ -150,11 +163,13 @@ def test_a_closed_period_refuses_every_change(scene):
     assert reviewer.post(national, {"stage": "document", "level": "3"}).status_code == 403
     page = client_for(scene.operator_a1).get(item.get_absolute_url())
     assert not page.context["can_self"] and not page.context["can_review"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionError) as refused:
         services.review(scene.evaluator_a, item, accept=True)
+    assert (refused.value.code, refused.value.status) == ("period_closed", 409)
     other = scene.period.assessments.get(item_key="3")
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionError) as refused:
         services.save_self_assessment(scene.operator_a1, other, 2, "x")
+    assert refused.value.code == "period_closed"
     assert refreshed(item).status == AssessmentStatus.SUBMITTED
     assert refreshed(other).status == AssessmentStatus.NOT_STARTED
 

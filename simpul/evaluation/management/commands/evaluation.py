@@ -1,26 +1,31 @@
 """`simpul evaluation`: compute an index without the UI, load frameworks, recompute stored indices.
 
     simpul evaluation compute --framework ID LEVELS.json [--missing-as-minimum]
-    simpul evaluation load-framework PATH [PATH ...]
+    simpul evaluation load-framework PATH [PATH ...] [--user USERNAME]
     simpul evaluation recompute [--instansi SLUG]
 
 `compute` reads `{"<indicator number>": level, ...}` ('-' reads standard input) and prints
 `{"framework", "index", "predicate", "domains", "aspects"}` as JSON, with the same function the UI and
 the API use. `--framework` is the id of a loaded framework or the path of a framework file.
+`load-framework` loads through the same service as the Admin's upload page; with `--user` it acts as
+(and needs the permission of) that account, without it as the server's console.
 """
 
 import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from simpul.evaluation import loader, scoring
+from simpul.core import context
+from simpul.evaluation import scoring, services
 from simpul.evaluation.batch import recompute_periods
 from simpul.evaluation.frameworks import FrameworkError, read_framework_file
 from simpul.evaluation.models import EvaluationPeriod, Framework
+from simpul.organizations.models import User
 
 
 class Command(BaseCommand):
@@ -38,6 +43,7 @@ class Command(BaseCommand):
         )
         load = sub.add_parser("load-framework", help="Check and load framework files (JSON).")
         load.add_argument("paths", nargs="+")
+        load.add_argument("--user", help="Act as this user (default: the server's console).")
         recompute = sub.add_parser("recompute", help="Recompute the stored indices of evaluation periods.")
         recompute.add_argument("--instansi", help="Only this instansi (slug).")
 
@@ -75,11 +81,19 @@ class Command(BaseCommand):
             raise CommandError("\n".join(error.errors)) from error
         self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
 
-    def load(self, paths, **options):
+    def load(self, paths, user=None, **options):
+        actor = None
+        if user:
+            actor = User.objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(_("There is no active user '%(user)s'.") % {"user": user})
         failed = False
         for path in paths:
             try:
-                framework, action = loader.load_framework_file(path)
+                with context.acting(actor, source="cli"):
+                    framework, action = services.load_framework_file(actor, path)
+            except PermissionDenied as error:
+                raise CommandError(str(error)) from error
             except FrameworkError as error:
                 failed = True
                 self.stderr.write(_("%(path)s: refused") % {"path": path})

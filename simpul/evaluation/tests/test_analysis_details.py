@@ -1,6 +1,6 @@
-"""What the visual review changed in behaviour: the indicator history stays within one indicator of its own
-framework, trend and comparison flag provisional indices, the ranking keeps instansi names apart, and the
-assessment and period pages show what a reader needs without scrolling back and forth."""
+"""Details of the analysis pages: the indicator history stays within one indicator of its own framework,
+trend and comparison flag provisional indices, the ranking keeps instansi names apart, and the assessment
+and period pages show what a reader needs without scrolling back and forth."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def test_indicator_history_keeps_other_indicators_of_the_same_framework_out(db):
     # The shipped crosswalk maps several 59/2020 indicators onto one indicator of another framework
     # (e.g. 59/2020 #4 and #7); two hops must not make #7 part of #4's history.
     from simpul.evaluation.models import Crosswalk, Indicator
-    from simpul.evaluation.views_analysis import corresponding_indicators
+    from simpul.evaluation.views.analysis import corresponding_indicators
 
     framework = Framework.objects.get(code=SPEC_CODE)
     own = dict(Indicator.objects.filter(framework=framework).values_list("pk", "number"))
