@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from simpul.architecture import models, references
-from simpul.core import permissions
-from simpul.core.forms import ScopedModelForm
+from simpul.core import files, permissions
+from simpul.core.forms import ScopedModelForm, bootstrapify
 
 COMMON = ["owner", "name", "code", "status", "reference", "description"]
 
@@ -87,5 +87,59 @@ class ReferenceCodeForm(ScopedModelForm):
         return cleaned
 
 
-class ProposalReviewForm(forms.Form):
-    note = forms.CharField(label=_("Note to the proposer"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+# The edit form of each element type: the UI's pages, and the proposal services that validate proposed values
+# through the very same form (so the UI, the API and the CLI apply one set of rules).
+FORMS_BY_MODEL = {
+    models.Element: ElementForm,
+    models.BusinessProcess: BusinessProcessForm,
+    models.DataSet: DataSetForm,
+    models.Service: ServiceForm,
+    models.Application: ApplicationForm,
+    models.InfrastructureComponent: InfrastructureComponentForm,
+    models.SecurityControl: SecurityControlForm,
+}
+
+
+def form_for(element: models.Element) -> type[ScopedModelForm]:
+    """The edit form of the element's own type (an Application's for an application, ...)."""
+    return FORMS_BY_MODEL[type(element.typed)]
+
+
+class ProposalNoteForm(forms.Form):
+    """The note that goes with a step of a proposal (required when the reviewer returns it)."""
+
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["note"].label = label
+        bootstrapify(self)
+
+
+class ProposalReviewForm(ProposalNoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label=_("Note to the proposer"), **kwargs)
+        self.fields["note"].help_text = _("Required to return the proposal: say what to fix or which file to attach.")
+
+
+class ProposalAttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=_("Title"), max_length=200, required=False, help_text=_("Optional; the file name by default.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("%(types)s; at most %(size)s.") % {
+            "types": files.describe_allowed(),
+            "size": files.human_size(files.max_upload_bytes()),
+        }
+        self.fields["file"].widget.attrs["accept"] = ",".join(sorted(files.allowed_types()))
+        bootstrapify(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The service checks again when storing; here the reason shows beside the field.
+        files.check_upload(upload)
+        return upload

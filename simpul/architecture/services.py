@@ -1,15 +1,46 @@
-"""State-changing operations of the architecture repository (UI, API, CLI and jobs all call these)."""
+"""State-changing operations of the architecture repository (UI, API, CLI and jobs all call these).
+
+Proposals follow `ChangeProposal.workflow`: creating one writes its first event, and every later step
+(approve, return, revise, resubmit, withdraw) goes through `simpul.core.workflow.transition()`, which
+checks the state, the permission and the note and writes the step's event in the same transaction.
+Refusals are `TransitionError`s with a stable code, shown alike by the pages and the API.
+Proposed values are plain data (`{"name": "…", "hosting": "pusat_data"}`), validated by the edit form
+of the element's type, so a proposal made through the API obeys the rules of the edit page.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.architecture.models import ChangeProposal, Element, ProposalKind, ProposalStatus
-from simpul.core import permissions, services
+from simpul.architecture import forms
+from simpul.architecture.models import (
+    ALREADY_PUBLISHED,
+    NOT_PUBLISHED,
+    ChangeProposal,
+    Element,
+    ProposalAttachment,
+    ProposalKind,
+    ProposalStatus,
+    PublicationState,
+    attachment_file_path,
+    still_fits,
+)
+from simpul.core import context, files, permissions, services
 from simpul.core.audit import snapshot
+from simpul.core.workflow import (
+    INVALID_INPUT,
+    INVALID_STATE,
+    NOT_PERMITTED,
+    TransitionError,
+    record_event,
+    transition,
+)
+
+PUBLICATION_WORKFLOW = "publication"
 
 
 def may_review(user, element: Element) -> bool:
@@ -30,8 +61,15 @@ def ensure_direct_change_allowed(user, element: Element) -> None:
         )
 
 
-def _form_data(form) -> dict:
-    """The submitted values of a bound form as JSON-safe data that the same form class accepts again."""
+def _not_permitted(detail: str | None = None) -> TransitionError:
+    return TransitionError(NOT_PERMITTED, detail or _("You may not do this."), status=403)
+
+
+# --- Proposed values --------------------------------------------------------------------------------
+
+
+def form_values(form) -> dict:
+    """The cleaned values of a valid edit form as JSON-safe data that the same form class accepts again."""
     data = {}
     for name in form.fields:
         value = form.cleaned_data.get(name)
@@ -45,87 +83,320 @@ def _form_data(form) -> dict:
     return data
 
 
-def propose_change(user, element: Element, form) -> ChangeProposal:
-    """Record a validated form as a proposal for a published element, instead of saving it."""
-    with transaction.atomic():
-        if not permissions.can(user, "change", element):
-            raise PermissionDenied(_("You may not change this element."))
-        original = type(element)._default_manager.get(pk=element.pk)
-        return services.create_object(
-            user,
-            ChangeProposal(
-                element=original,
-                kind=ProposalKind.CHANGE,
-                data=_form_data(form),
-                before=snapshot(original),
-                proposed_by=user,
-            ),
+def _current_values(form_class, element: Element) -> dict:
+    """The element's stored values as the edit form would submit them."""
+    values = {}
+    for name, value in form_class(instance=element).initial.items():
+        if isinstance(value, list | tuple):
+            value = [getattr(item, "pk", item) for item in value]
+        values[name] = getattr(value, "pk", value)
+    return values
+
+
+def validated_form(user, element: Element, data: dict):
+    """Validate `data` (all or some of the edit form's fields) as changes of `element` by `user`.
+
+    Fields left out keep the element's stored values. Raises ValidationError naming each refused field;
+    an unknown field is refused rather than ignored, so a client's typo is not silently dropped. The form
+    sets the values on `element` in memory: callers pass a copy they do not save otherwise.
+    """
+    if not isinstance(data, dict):
+        raise ValidationError({"data": [_("Give the proposed values as an object of field names and values.")]})
+    form_class = forms.form_for(element)
+    unknown = sorted(set(data) - set(form_class.base_fields))
+    if unknown:
+        raise ValidationError({name: [_("There is no such field.")] for name in unknown})
+    form = form_class(data={**_current_values(form_class, element), **data}, instance=element, user=user)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form
+
+
+def _as_invalid_input(error: ValidationError) -> TransitionError:
+    fields = error.message_dict if hasattr(error, "error_dict") else {}
+    detail = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in fields.items()) or " ".join(error.messages)
+    return TransitionError(
+        INVALID_INPUT, _("The proposed values are not valid: %(errors)s") % {"errors": detail}, 400, fields
+    )
+
+
+def _typed(element: Element) -> Element:
+    """A fresh copy of the element as its own type, read inside the caller's transaction."""
+    return Element.objects.select_related("owner").get(pk=element.pk).typed
+
+
+# --- Creating proposals -------------------------------------------------------------------------------
+
+
+def propose_change(user, element: Element, data: dict) -> ChangeProposal:
+    """Record proposed values for a published element, for the Admin SPBE to review, instead of saving them.
+
+    `data` holds the changed fields (or all of them) by the edit form's field names. Refused with
+    `not_permitted` (403) if the user may not change the element, `not_published` (409) for a draft
+    (changed directly instead), `invalid_input` (400) if the values do not pass the edit form.
+    """
+    with context.acting_as(user), transaction.atomic():
+        element = _typed(element)
+        if not permissions.can(user, "change", element) or not permissions.can_add(
+            user, ChangeProposal, *element.get_scope_ids()
+        ):
+            raise _not_permitted(_("You may not change this element."))
+        if not element.published:
+            raise TransitionError(NOT_PUBLISHED, _("This element is a draft: change it directly."))
+        before = snapshot(element)
+        try:
+            form = validated_form(user, element, data)
+        except ValidationError as error:
+            raise _as_invalid_input(error) from error
+        proposal = ChangeProposal(
+            element=element, kind=ProposalKind.CHANGE, data=form_values(form), before=before, proposed_by=user
         )
-
-
-def request_publication(user, element: Element) -> ChangeProposal:
-    """Ask the Admin SPBE to publish a draft element."""
-    with transaction.atomic():
-        if element.published:
-            raise ValidationError(_("This element is already published."))
-        if not permissions.can(user, "change", element):
-            raise PermissionDenied(_("You may not change this element."))
-        if element.proposals.filter(status=ProposalStatus.PENDING, kind=ProposalKind.PUBLISH).exists():
-            raise ValidationError(_("Publication of this element was already requested."))
-        return services.create_object(
-            user, ChangeProposal(element=element, kind=ProposalKind.PUBLISH, proposed_by=user)
-        )
-
-
-def approve_proposal(user, proposal: ChangeProposal, form_class) -> Element:
-    """Apply a pending proposal (through the same form, so the same validation) and close it."""
-    with transaction.atomic():
-        proposal = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
-        element = proposal.element.typed
-        if proposal.status != ProposalStatus.PENDING:
-            raise ValidationError(_("This proposal was already decided."))
-        if not may_review(user, element):
-            raise PermissionDenied(_("Only a reviewer may approve proposals."))
-        if proposal.kind == ProposalKind.CHANGE:
-            form = form_class(data=proposal.data, instance=element, user=user)
-            if not form.is_valid():
-                raise ValidationError(
-                    _("The proposal no longer fits the element: %(errors)s")
-                    % {"errors": "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())}
-                )
-            element = services.update_object(user, form.instance, save=form.save)
-        else:
-            element.published = True
-            element = services.update_object(user, element)
-        proposal.status = ProposalStatus.APPROVED
-        proposal.reviewed_by = user
-        proposal.reviewed_at = timezone.now()
-        proposal.save()
-    return element
-
-
-def return_proposal(user, proposal: ChangeProposal, note: str) -> ChangeProposal:
-    """Send a proposal back to its proposer with a note; the element stays as it was."""
-    if not note.strip():
-        raise ValidationError(_("Write a note saying what to fix."))
-    with transaction.atomic():
-        proposal = ChangeProposal.objects.select_for_update().get(pk=proposal.pk)
-        if proposal.status != ProposalStatus.PENDING:
-            raise ValidationError(_("This proposal was already decided."))
-        if not may_review(user, proposal.element):
-            raise PermissionDenied(_("Only a reviewer may return proposals."))
-        proposal.status = ProposalStatus.RETURNED
-        proposal.note = note.strip()
-        proposal.reviewed_by = user
-        proposal.reviewed_at = timezone.now()
-        proposal.save()
+        proposal = services.create_object(user, proposal)
+        record_event(user, proposal, "proposal", "propose", "", ProposalStatus.PENDING)
     return proposal
 
 
-def proposal_diff(proposal: ChangeProposal, form_class) -> list[dict]:
+def request_publication(user, element: Element) -> ChangeProposal:
+    """Ask the Admin SPBE to publish a draft element.
+
+    Refused with `not_permitted` (403), `already_published` or `already_requested` (409).
+    """
+    with context.acting_as(user), transaction.atomic():
+        # The element's row is locked so that two requests at once cannot both find none waiting.
+        locked = Element.objects.select_for_update().filter(pk=element.pk).first()
+        if locked is None or not permissions.can(user, "change", locked):
+            raise _not_permitted(_("You may not change this element."))
+        proposal = ChangeProposal(element=locked, kind=ProposalKind.PUBLISH, proposed_by=user)
+        still_fits(proposal)
+        proposal = services.create_object(user, proposal)
+        record_event(user, proposal, "proposal", "request_publication", "", ProposalStatus.PENDING)
+    return proposal
+
+
+# --- Steps of a proposal --------------------------------------------------------------------------------
+
+
+def _publish(user, element: Element, *, note: str = "", payload: dict | None = None) -> None:
+    """Publish a draft (inside the caller's transaction) and write the element's own event."""
+    typed = _typed(element)
+    typed.published = True
+    try:
+        services.update_object(user, typed, fields=["published"])
+    except PermissionDenied as error:
+        raise _not_permitted(str(error)) from error
+    base = Element.objects.get(pk=element.pk)
+    record_event(
+        user,
+        base,
+        PUBLICATION_WORKFLOW,
+        "publish",
+        PublicationState.DRAFT,
+        PublicationState.PUBLISHED,
+        note=note,
+        payload=payload,
+    )
+
+
+def approve_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeProposal:
+    """Apply a pending proposal and close it: a change passes the edit form again (so the same rules)
+    with the reviewer's choices; a publication request publishes the draft.
+
+    Refused with `invalid_state` (409), `not_permitted` (403) or `invalid_input` (400, the stored values
+    no longer fit the element; the proposal stays pending for the proposer to revise after a return).
+    """
+
+    def apply(locked: ChangeProposal) -> None:
+        if locked.kind == ProposalKind.CHANGE:
+            element = _typed(locked.element)
+            try:
+                form = validated_form(user, element, locked.data)
+            except ValidationError as error:
+                raise _as_invalid_input(error) from error
+            try:
+                services.update_object(user, form.instance, save=form.save)
+            except PermissionDenied as error:
+                raise _not_permitted(str(error)) from error
+        elif not locked.element.published:
+            _publish(user, locked.element, note=note, payload={"proposal": locked.pk})
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        locked.note = note
+
+    return transition(user, proposal, "approve", note=note, apply=apply)
+
+
+def return_proposal(user, proposal: ChangeProposal, note: str) -> ChangeProposal:
+    """Send a pending proposal back to its proposer with a note saying what to fix; the element stays
+    as it was. Refused with `note_required` (400), `invalid_state` (409) or `not_permitted` (403)."""
+
+    def apply(locked: ChangeProposal) -> None:
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        locked.note = note.strip()
+
+    return transition(user, proposal, "return", note=note, apply=apply)
+
+
+def revise_proposal(user, proposal: ChangeProposal, data: dict, note: str = "") -> ChangeProposal:
+    """The proposer changes the proposed values of a returned change proposal (it stays returned until
+    resubmitted). `data` holds the fields to change; the others keep their proposed values.
+
+    Refused with `invalid_state` (409), `not_permitted` (403, not the proposer), `no_proposed_values`
+    (409, a publication request: its draft is edited directly) or `invalid_input` (400).
+    """
+
+    def apply(locked: ChangeProposal) -> None:
+        element = _typed(locked.element)
+        before = snapshot(element)
+        try:
+            if not isinstance(data, dict):
+                raise ValidationError({"data": [_("Give the proposed values as an object of field names and values.")]})
+            form = validated_form(user, element, {**locked.data, **data})
+        except ValidationError as error:
+            raise _as_invalid_input(error) from error
+        values = form_values(form)
+        # Which fields this revision changed, for the event (the audit entry has the values).
+        payload["fields"] = sorted(name for name, value in values.items() if locked.data.get(name) != value)
+        locked.data, locked.before = values, before
+
+    payload: dict = {}
+    return transition(user, proposal, "revise", note=note, payload=payload, apply=apply)
+
+
+def resubmit_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeProposal:
+    """Send a returned proposal for review again. The last review's note stays in the proposal's history.
+
+    Refused with `invalid_state` (409), `not_permitted` (403, not the proposer), `not_published`,
+    `already_published` or `already_requested` (409, the proposal no longer fits its element).
+    """
+
+    def apply(locked: ChangeProposal) -> None:
+        locked.reviewed_by = None
+        locked.reviewed_at = None
+        locked.note = ""
+
+    return transition(user, proposal, "resubmit", note=note, apply=apply)
+
+
+def withdraw_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeProposal:
+    """The proposer takes back a pending or returned proposal; the element stays as it was.
+
+    Refused with `invalid_state` (409) or `not_permitted` (403, not the proposer).
+    """
+    return transition(user, proposal, "withdraw", note=note)
+
+
+PROPOSAL_STEPS = {
+    "approve": approve_proposal,
+    "return": return_proposal,
+    "resubmit": resubmit_proposal,
+    "withdraw": withdraw_proposal,
+}
+
+
+def publish_element(user, element: Element, note: str = "") -> Element:
+    """A reviewer publishes a draft directly. A publication request waiting for it is approved with it,
+    so it does not stay open; otherwise the element's own event records the step.
+
+    Refused with `not_permitted` (403) or `already_published` (409).
+    """
+    with context.acting_as(user), transaction.atomic():
+        locked = Element.objects.select_for_update().filter(pk=element.pk).first()
+        if locked is None or not may_review(user, locked):
+            raise _not_permitted(_("Only a reviewer may publish an element directly."))
+        if locked.published:
+            raise TransitionError(ALREADY_PUBLISHED, _("This element is already published."))
+        waiting = locked.proposals.filter(kind=ProposalKind.PUBLISH, status=ProposalStatus.PENDING).first()
+        if waiting is not None:
+            approve_proposal(user, waiting, note=note)
+        else:
+            _publish(user, locked, note=note)
+    return Element.objects.get(pk=element.pk)
+
+
+# --- Attachments ---------------------------------------------------------------------------------------
+
+
+def may_attach(user, proposal: ChangeProposal) -> bool:
+    """Whether the user may add files to this proposal now (in scope, proposal still open)."""
+    return proposal.is_open and permissions.can_add(user, ProposalAttachment, *_proposal_scope(proposal))
+
+
+def _proposal_scope(proposal: ChangeProposal) -> tuple[int | None, int | None]:
+    return proposal.element.get_scope_ids()
+
+
+def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> ProposalAttachment:
+    """Check (type by name and content, size), checksum and store a file on an open proposal.
+
+    A refused file raises ValidationError (its reason) and leaves nothing behind; a closed proposal is
+    `invalid_state` (409), a user who may not add files here `not_permitted` (403).
+    """
+    checked = files.check_upload(upload)
+    with context.acting_as(user), transaction.atomic():
+        proposal = ChangeProposal.objects.select_for_update().filter(pk=proposal.pk).first()
+        if proposal is None or not permissions.can(user, "view", proposal):
+            raise _not_permitted()
+        if not permissions.can_add(user, ProposalAttachment, *_proposal_scope(proposal)):
+            raise _not_permitted(_("You may not add files to this proposal."))
+        if not proposal.is_open:
+            raise TransitionError(INVALID_STATE, _("Files can be added only while the proposal is open."))
+        attachment = ProposalAttachment(
+            proposal=proposal,
+            title=(title or "").strip()[:200] or checked.name[:200],
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            added_by=user,
+        )
+        stored = {"name": None}
+
+        def save() -> ProposalAttachment:
+            name = attachment_file_path(attachment, checked.name)
+            if default_storage.exists(name):
+                attachment.file.name = name  # the same bytes are already stored
+            else:
+                attachment.file.save(name, upload, save=False)
+                stored["name"] = attachment.file.name
+            attachment.full_clean(exclude=["file"])
+            attachment.save()
+            return attachment
+
+        try:
+            services.create_object(user, attachment, save=save)
+        except BaseException:
+            if stored["name"]:
+                default_storage.delete(stored["name"])
+            raise
+    return attachment
+
+
+def remove_attachment(user, attachment: ProposalAttachment) -> None:
+    """Delete a file from an open proposal; the stored bytes go once nothing refers to them."""
+    with context.acting_as(user), transaction.atomic():
+        attachment = ProposalAttachment.objects.select_related("proposal").get(pk=attachment.pk)
+        if not permissions.can(user, "delete", attachment):
+            raise _not_permitted(_("You may not remove this file."))
+        if not attachment.proposal.is_open:
+            raise TransitionError(INVALID_STATE, _("Files can be removed only while the proposal is open."))
+        # The stored bytes go after the commit (signals.attachment_deleted), if no other attachment has them.
+        services.delete_object(user, attachment)
+
+
+def delete_file_if_unused(name: str) -> None:
+    """Delete a stored attachment file that no attachment refers to any more."""
+    if name and not ProposalAttachment.objects.filter(file=name).exists():
+        default_storage.delete(name)
+
+
+# --- What the reviewer sees ----------------------------------------------------------------------------
+
+
+def proposal_diff(proposal: ChangeProposal) -> list[dict]:
     """Field-by-field comparison of the element now and the proposed values, for the reviewer."""
     element = proposal.element.typed
-    current = form_class(instance=element)
+    current = forms.form_for(element)(instance=element)
     rows = []
     for name, field in current.fields.items():
         if name not in proposal.data:
@@ -136,6 +407,7 @@ def proposal_diff(proposal: ChangeProposal, form_class) -> list[dict]:
         new = proposal.data[name]
         rows.append(
             {
+                "name": name,
                 "label": field.label,
                 "now": _display(field, now),
                 "proposed": _display(field, new),

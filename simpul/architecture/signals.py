@@ -9,13 +9,16 @@ new version commits with the change itself.
 
 Raw saves (fixtures, restoring a backup) are left alone, as the audit trail leaves them: a backup
 brings its own versions, and a restore goes into a new instance whose processes start after it.
+
+One receiver more keeps the files of proposals: a deleted attachment's stored file goes with it.
 """
 
 from django.apps import apps
-from django.db.models.signals import post_save, pre_delete
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from simpul.architecture import impact
-from simpul.architecture.models import Element, Relationship
+from simpul.architecture.models import Element, ProposalAttachment, Relationship
 from simpul.organizations.models import PerangkatDaerah
 
 
@@ -64,6 +67,15 @@ def opd_saved(sender, instance, created, raw=False, **kwargs):
     impact.graph_changed(instansi_ids={instance.instansi_id, (before or {}).get("instansi_id")})
 
 
+def attachment_deleted(sender, instance, **kwargs):
+    # Also when the proposal or its element is deleted (a cascade): the stored bytes go after the commit,
+    # once no attachment refers to them any more.
+    from simpul.architecture.services import delete_file_if_unused
+
+    name = instance.file.name
+    transaction.on_commit(lambda: delete_file_if_unused(name))
+
+
 def connect() -> None:
     """Connect the receivers (ArchitectureConfig.ready). A typed element (Application, ...) is saved
     with itself as the signal's sender, so each element model gets the receiver."""
@@ -75,3 +87,6 @@ def connect() -> None:
         if issubclass(model, Element):
             post_save.connect(element_saved, sender=model, dispatch_uid=f"architecture_graph_{model._meta.label_lower}")
     post_save.connect(opd_saved, sender=PerangkatDaerah, dispatch_uid="architecture_graph_opd_saved")
+    post_delete.connect(
+        attachment_deleted, sender=ProposalAttachment, dispatch_uid="architecture_proposal_attachment_deleted"
+    )

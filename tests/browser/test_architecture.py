@@ -1,13 +1,18 @@
 """An OPD operator records a new application in the architecture, runs it on a DISKOMINFO server, lets it
-realise a service, and sees it among what that server's failure would affect, in the list and the diagram."""
+realise a service, and sees it among what that server's failure would affect, in the list and the diagram.
+An operator whose proposal was returned revises and resubmits it on a phone; the Admin SPBE approves it."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from simpul.architecture import services
 from simpul.architecture.models import Application, Relationship
-from tests.browser.conftest import login
+from simpul.core.workflow import events_of
+from simpul.organizations.models import User
+from tests.browser.conftest import login, screenshot
+from tests.browser.test_mobile import PHONE, assert_no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -65,3 +70,62 @@ def test_operator_adds_an_application_links_it_and_sees_it_in_the_impact_diagram
     diagram = page.get_by_test_id("impact-diagram").locator("svg")
     expect(diagram).to_be_visible()
     expect(diagram).to_contain_text(re.compile(re.escape(APP[:12])))
+
+
+RETURN_NOTE = "Nama belum sesuai SK; lampirkan BAST serah terima aplikasi."
+
+
+def test_operator_revises_and_resubmits_a_returned_proposal_and_the_admin_approves_it(make_page):
+    operator = User.objects.get(username="operator-bappeda")
+    admin = User.objects.get(username="admin")
+    app = Application.objects.filter(owner__short_name="BAPPEDA", published=True).order_by("pk").first()
+    assert app is not None, "the demo has a published BAPPEDA application"
+    original_name = app.name
+    proposal = services.propose_change(operator, app, {"name": f"{original_name} (salah)"})
+    services.return_proposal(admin, proposal, RETURN_NOTE)
+
+    # On a phone, the operator finds the returned proposal with the reviewer's note and the steps it may take.
+    phone = make_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    login(phone, "operator-bappeda")
+    phone.goto(proposal.get_absolute_url())
+    expect(phone.get_by_test_id("proposal-status")).to_have_text("Returned with a note")
+    expect(phone.get_by_test_id("review-note")).to_contain_text(RETURN_NOTE)
+    expect(phone.get_by_test_id("approve-button")).to_have_count(0)
+    assert_no_horizontal_overflow(phone)
+    screenshot(phone, "mobile-proposal-returned")
+
+    # It revises the proposed name in the element's own form, prefilled with the proposed values.
+    phone.get_by_test_id("revise-button").click()
+    expect(phone.locator("#id_name")).to_have_value(f"{original_name} (salah)")
+    assert_no_horizontal_overflow(phone)
+    phone.fill("#id_name", f"{original_name} Terpadu")
+    phone.get_by_test_id("save-button").click()
+    expect(phone.locator(".alert-success")).to_be_visible()
+    expect(phone.get_by_test_id("proposal-diff")).to_contain_text(f"{original_name} Terpadu")
+    expect(phone.get_by_test_id("proposal-status")).to_have_text("Returned with a note")
+
+    # And sends it for review again, with a word for the reviewer.
+    phone.fill("#id_note", "Nama sudah sesuai SK.")
+    phone.get_by_test_id("resubmit-button").click()
+    expect(phone.get_by_test_id("proposal-status")).to_have_text("Waiting for review")
+    expect(phone.get_by_test_id("resubmit-button")).to_have_count(0)
+    expect(phone.get_by_test_id("history-event").first).to_contain_text("Returned with a note → Waiting for review")
+    # The element's page lists its proposals with their state, and fits the phone with its buttons.
+    phone.goto(app.get_absolute_url())
+    expect(phone.get_by_test_id("element-proposals")).to_contain_text("Waiting for review")
+    expect(phone.get_by_test_id("edit-button")).to_be_visible()
+    assert_no_horizontal_overflow(phone)
+
+    # The Admin SPBE sees the revised value and approves; the element changes.
+    page = make_page()
+    login(page, "admin")
+    page.goto(proposal.get_absolute_url())
+    expect(page.get_by_test_id("proposal-diff")).to_contain_text(f"{original_name} Terpadu")
+    page.get_by_test_id("approve-button").click()
+    expect(page.get_by_test_id("proposal-status")).to_have_text("Approved")
+    expect(page.get_by_test_id("approve-button")).to_have_count(0)
+    app.refresh_from_db()
+    assert app.name == f"{original_name} Terpadu"
+    proposal.refresh_from_db()
+    steps = [event.transition for event in events_of(proposal).order_by("id")]
+    assert steps == ["propose", "return", "revise", "resubmit", "approve"]

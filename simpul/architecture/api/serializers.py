@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from simpul.architecture import models
 from simpul.core.api.serializers import ScopedModelSerializer
+from simpul.core.filters import INT64_MAX
 
 ELEMENT_FIELDS = [
     "id",
@@ -74,7 +75,16 @@ class ReferenceCodeSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
+class ProposalAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = models.ProposalAttachment
+        fields = ["id", "title", "original_name", "content_type", "size", "sha256", "added_by", "created_at"]
+        read_only_fields = fields
+
+
 class ChangeProposalSerializer(ScopedModelSerializer):
+    attachments = ProposalAttachmentSerializer(many=True, read_only=True)
+
     class Meta:
         model = models.ChangeProposal
         fields = [
@@ -89,9 +99,46 @@ class ChangeProposalSerializer(ScopedModelSerializer):
             "reviewed_by",
             "reviewed_at",
             "note",
+            "attachments",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
+
+
+PROPOSED_VALUES_HELP = (
+    'Proposed values by the element type\'s field names, e.g. {"name": "SIMPEG v2", "status": "dihentikan"}; '
+    "fields left out keep their values. Checked by the same rules as the edit page."
+)
+
+
+class ProposalCreateSerializer(serializers.Serializer):
+    element = serializers.IntegerField(min_value=1, max_value=INT64_MAX, help_text="The published element's id.")
+    data = serializers.DictField(help_text=PROPOSED_VALUES_HELP)
+
+
+class PublicationRequestSerializer(serializers.Serializer):
+    element = serializers.IntegerField(min_value=1, max_value=INT64_MAX, help_text="The draft element's id.")
+
+
+class ProposalNoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Shown in the history.")
+
+
+class ProposalReturnSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required: what to fix. Left out or blank, the step is refused with `note_required` (400).",
+    )
+
+
+class ProposalReviseSerializer(serializers.Serializer):
+    data = serializers.DictField(
+        help_text=PROPOSED_VALUES_HELP.replace("keep their values", "keep their proposed values")
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Shown in the history.")
 
 
 class ImpactElementSerializer(serializers.Serializer):

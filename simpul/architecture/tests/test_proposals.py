@@ -3,16 +3,15 @@ Admin SPBE approves (the element changes, the audit trail shows both) or returns
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from simpul.architecture import services
-from simpul.architecture.forms import ApplicationForm
 from simpul.architecture.models import Application, ChangeProposal, Element, ProposalKind, ProposalStatus
 from simpul.architecture.tests.factories import ApplicationFactory
 from simpul.core.models import AuditEntry
+from simpul.core.workflow import TransitionError
 
 FORM = {
     "status": "operasi",
@@ -82,8 +81,14 @@ def test_the_admin_edits_a_published_element_directly(world, app):
 def test_the_reviewer_sees_the_difference(world, app):
     proposal = propose(world, app, name="SIMPEG Baru", hosting="pihak_ketiga")
     with translation.override("en"):
-        rows = {row["label"]: row for row in services.proposal_diff(proposal, ApplicationForm)}
-    assert rows["Name"] == {"label": "Name", "now": "SIMPEG", "proposed": "SIMPEG Baru", "changed": True}
+        rows = {row["label"]: row for row in services.proposal_diff(proposal)}
+    assert rows["Name"] == {
+        "name": "name",
+        "label": "Name",
+        "now": "SIMPEG",
+        "proposed": "SIMPEG Baru",
+        "changed": True,
+    }
     assert rows["Hosting"]["now"] == "Regional data centre (Pusat Data)"
     assert rows["Hosting"]["proposed"] == "Third-party / commercial cloud"
     assert rows["Hosting"]["changed"] is True
@@ -136,20 +141,22 @@ def test_returning_needs_a_note_and_leaves_the_element_unchanged(world, app):
 
 def test_a_decided_proposal_cannot_be_decided_again(world, app):
     approved = propose(world, app, name="SIMPEG Satu")
-    services.approve_proposal(world.admin_a, approved, ApplicationForm)
-    with pytest.raises(ValidationError):
-        services.approve_proposal(world.admin_a, approved, ApplicationForm)
-    with pytest.raises(ValidationError):
+    services.approve_proposal(world.admin_a, approved)
+    with pytest.raises(TransitionError) as refused:
+        services.approve_proposal(world.admin_a, approved)
+    assert refused.value.code == "invalid_state"
+    with pytest.raises(TransitionError) as refused:
         services.return_proposal(world.admin_a, approved, "Terlambat.")
+    assert refused.value.code == "invalid_state"
     returned = propose(world, app, name="SIMPEG Dua")
     services.return_proposal(world.admin_a, returned, "Tidak.")
-    with pytest.raises(ValidationError):
-        services.approve_proposal(world.admin_a, returned, ApplicationForm)
+    with pytest.raises(TransitionError):
+        services.approve_proposal(world.admin_a, returned)
     app.refresh_from_db()
     assert app.name == "SIMPEG Satu"
-    # Through the page as well.
+    # Through the page as well: a refused step is a conflict with the proposal's state.
     response = client_for(world.admin_a).post(returned.get_absolute_url(), {"decision": "approve"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     app.refresh_from_db()
     assert app.name == "SIMPEG Satu"
 
@@ -158,10 +165,12 @@ def test_a_decided_proposal_cannot_be_decided_again(world, app):
 def test_only_reviewers_decide(world, app, role):
     proposal = propose(world, app, name="SIMPEG Baru")
     user = getattr(world, role)
-    with pytest.raises(PermissionDenied):
-        services.approve_proposal(user, proposal, ApplicationForm)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(TransitionError) as refused:
+        services.approve_proposal(user, proposal)
+    assert (refused.value.code, refused.value.status) == ("not_permitted", 403)
+    with pytest.raises(TransitionError) as refused:
         services.return_proposal(user, proposal, "Tidak.")
+    assert refused.value.code == "not_permitted"
     proposal.refresh_from_db()
     app.refresh_from_db()
     assert proposal.status == ProposalStatus.PENDING
@@ -169,10 +178,9 @@ def test_only_reviewers_decide(world, app, role):
 
 
 def test_an_operator_of_another_opd_cannot_propose(world, app):
-    form = ApplicationForm(data={"owner": world.a1.pk, "name": "Diambil", **FORM}, instance=app, user=world.admin_a)
-    assert form.is_valid(), form.errors
-    with pytest.raises(PermissionDenied):
-        services.propose_change(world.operator_a2, app, form)
+    with pytest.raises(TransitionError) as refused:
+        services.propose_change(world.operator_a2, app, {"name": "Diambil"})
+    assert refused.value.code == "not_permitted"
     assert not ChangeProposal.objects.exists()
 
 
@@ -180,8 +188,10 @@ def test_a_proposal_that_no_longer_fits_is_not_applied(world, app):
     proposal = propose(world, app, name="SIMPEG Baru")
     proposal.data["hosting"] = "bukan-pilihan"
     proposal.save()
-    with pytest.raises(ValidationError):
-        services.approve_proposal(world.admin_a, proposal, ApplicationForm)
+    with pytest.raises(TransitionError) as refused:
+        services.approve_proposal(world.admin_a, proposal)
+    assert (refused.value.code, refused.value.status) == ("invalid_input", 400)
+    assert "hosting" in refused.value.fields
     proposal.refresh_from_db()
     app.refresh_from_db()
     assert (proposal.status, app.name) == (ProposalStatus.PENDING, "SIMPEG")
@@ -195,21 +205,24 @@ def test_publication_is_requested_for_a_draft_and_granted_by_the_reviewer(world)
     proposal = ChangeProposal.objects.get(element=draft)
     assert (proposal.kind, proposal.status) == (ProposalKind.PUBLISH, ProposalStatus.PENDING)
     # Asking twice is refused.
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionError) as refused:
         services.request_publication(world.operator_a1, draft)
+    assert refused.value.code == "already_requested"
     # Another OPD's operator cannot ask (nor find the draft).
     assert client_for(world.operator_a2).post(reverse("architecture:element_publish", args=[draft.pk])).status_code == (
         404
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(TransitionError) as refused:
         services.request_publication(world.operator_a2, draft)
+    assert refused.value.code == "not_permitted"
     draft.refresh_from_db()
     assert draft.published is False
-    services.approve_proposal(world.admin_a, proposal, ApplicationForm)
+    services.approve_proposal(world.admin_a, proposal)
     draft.refresh_from_db()
     assert draft.published is True
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionError) as refused:
         services.request_publication(world.operator_a1, draft)
+    assert refused.value.code == "already_published"
 
 
 def test_a_returned_publication_request_can_be_made_again(world):
