@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "simpul.architecture",
     "simpul.evaluation",
     "simpul.dashboard",
+    "simpul.accounts",
+    "simpul.ops",
 ]
 
 MIDDLEWARE = [
@@ -175,11 +177,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Argon2 (OWASP's minimum parameters, simpul/core/hashers.py): about 35 ms of one core per sign-in
+# Argon2 (OWASP's minimum parameters, simpul/accounts/hashers.py): about 35 ms of one core per sign-in
 # instead of PBKDF2's second, so a burst of sign-ins cannot occupy a small server. Older PBKDF2 hashes
 # still verify and are re-hashed with Argon2 at the next sign-in.
 PASSWORD_HASHERS = [
-    "simpul.core.hashers.Argon2PasswordHasher",
+    "simpul.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
@@ -293,8 +295,8 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
     }
 # The one declared schedule of periodic jobs: task path -> interval in seconds.
 SIMPUL_SCHEDULE = {
-    "simpul.core.tasks.prune_finished_tasks": 24 * 3600,
-    "simpul.core.tasks.verify_audit_chain": 24 * 3600,
+    "simpul.ops.tasks.prune_finished_tasks": 24 * 3600,
+    "simpul.ops.tasks.verify_audit_chain": 24 * 3600,
 }
 SIMPUL_TASK_RESULT_DAYS = int(os.environ.get("SIMPUL_TASK_RESULT_DAYS", 30))
 # Who is e-mailed when a job finds trouble (a broken audit chain); empty: the active superusers.
@@ -305,8 +307,8 @@ REST_FRAMEWORK = {
     # The first class names the scheme of 401 responses; session authentication has none, which would
     # turn every refused token or API key into a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "simpul.core.api.authentication.BearerTokenAuthentication",
-        "simpul.core.api.authentication.ApiKeyAuthentication",
+        "simpul.accounts.api.authentication.BearerTokenAuthentication",
+        "simpul.accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["simpul.core.api.permissions.ScopedModelPermission"],

@@ -1,19 +1,16 @@
 """The project's routes. Each module's pages and API come from its declaration (`SimpulModule.urls`,
-`api_urls`, see simpul/core/modules.py); only the routes that belong to no module are listed here."""
+`api_urls`, `root_urls`, see simpul/core/modules.py); only the routes that belong to no module are listed
+here."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from simpul.core import modules
-from simpul.core.api.urls import token_urlpatterns
-from simpul.core.views import accounts
 from simpul.core.views.health import healthz
 from simpul.core.views.search import search
 
 api_patterns = [
-    *token_urlpatterns,
     *modules.api_url_patterns(),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (?script), which the
@@ -28,10 +25,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/two-factor/", accounts.TwoFactorView.as_view(), name="two_factor"),
+    *modules.root_url_patterns(),
     path("search/", search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),

@@ -2,11 +2,12 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.modules import NavEntry, SimpulModule
-from simpul.core.permissions import ALL, VIEW
+from simpul.core.permissions import VIEW
 
 
 class CoreConfig(SimpulModule, AppConfig):
-    """Core is a module too: the audit trail and API keys are its records."""
+    """Core is a module too: the audit trail is its record. It keeps the API-key table, which the accounts
+    module manages (pages, API, grants; see docs/decisions/0005)."""
 
     name = "simpul.core"
     label = "core"
@@ -14,13 +15,11 @@ class CoreConfig(SimpulModule, AppConfig):
 
     order = 90
     navigation = (NavEntry(_("Audit trail"), "core:auditentry_list", "core.auditentry"),)
-    # The audit trail is for auditors and the Admin SPBE; API keys are administration, and an operator
-    # keeps the keys of its own OPD's systems. Import jobs, the schedule, the chain head and workflow
-    # events (shown only with their record) are reached through no restrict(), so none is granted.
+    # The audit trail is for auditors and the Admin SPBE. Import jobs, the schedule, the chain head and
+    # workflow events (shown only with their record) are reached through no restrict(), so none is granted.
     grants = {
-        "admin_spbe": {"core.auditentry": VIEW, "core.apikey": ALL},
-        "auditor": {"core.auditentry": VIEW, "core.apikey": VIEW},
-        "operator_opd": {"core.apikey": ALL},
+        "admin_spbe": {"core.auditentry": VIEW},
+        "auditor": {"core.auditentry": VIEW},
     }
     urls = "simpul.core.urls"
     api_urls = "simpul.core.api.urls"
@@ -31,7 +30,7 @@ class CoreConfig(SimpulModule, AppConfig):
 
         from simpul.core import audit  # noqa: F401  (connects the audit signal handlers)
         from simpul.core import checks as module_checks
-        from simpul.core.api import schema  # noqa: F401  (registers the OpenAPI authentication extensions)
+        from simpul.core.api import schema  # noqa: F401  (registers the OpenAPI extensions)
         from simpul.core.tables import remember_signatures
 
         remember_signatures()

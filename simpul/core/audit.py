@@ -22,6 +22,7 @@ from django.utils import timezone
 from simpul.core import bulk, context
 from simpul.core.models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
 from simpul.core.models.base import AuditedMixin
+from simpul.core.queries import snapshot_transaction
 
 MASK = "********"
 
@@ -435,8 +436,6 @@ def verify_chain(chunk_size: int = 2000, expected: ChainHead | None = None) -> V
 
     Head and entries are read in one snapshot, so entries appended meanwhile do not count as a mismatch.
     """
-    from simpul.core.backup import snapshot_transaction  # backup imports this module
-
     with snapshot_transaction():
         row = AuditChainHead.objects.filter(pk=1).first()
         head = ChainHead.from_row(row)

@@ -30,6 +30,7 @@ def check_modules(app_configs=None, **kwargs) -> list[checks.Error]:
     errors.extend(_check_unique("URL prefix", [modules.ui_prefix(m) for m in installed if m.urls]))
     errors.extend(_check_unique("API prefix", [modules.api_prefix(m) for m in installed if m.api_urls]))
     errors.extend(_check_unique("linkable type key", [entry.key for entry in modules.linkable_types()]))
+    errors.extend(_check_unique("managed model", [model for m in installed for model in m.manages]))
     return errors
 
 
@@ -45,6 +46,11 @@ def _check_module(module) -> list[checks.Error]:
                 error(f"grants name an unknown model {key!r}.")
     if module.demo_users and not module.demo_loader:
         error("declares demo users but no demo loader to create them.")
+    for label in module.manages:
+        if not _model_exists(label):
+            error(f"manages an unknown model {label!r}.")
+        elif label.partition(".")[0] == module.label:
+            error(f"manages {label!r}, its own model; `manages` is for models another app keeps.")
     for entry in module.navigation:
         if not _model_exists(entry.model):
             error(f"the menu entry {entry.label!s} names an unknown model {entry.model!r}.")

@@ -409,6 +409,23 @@ def _first_sheet_reader():
 # --- Import columns and validation ----------------------------------------------------------------
 
 
+class ImportConfig:
+    """What an import into one model needs: the model, the form that validates each row and how its
+    foreign keys are found in a file. `views.generic.ModelViews` inherits it; a background import job
+    names such a class by dotted path, and the worker runs only subclasses of this one
+    (`importjobs.resolve_config`)."""
+
+    model: type[models.Model]
+    form = None
+    import_form = None  # defaults to `form`
+    import_lookups: dict[str, str] = {}  # foreign-key field -> field used to find it in a file
+    importable = True
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.model._meta.model_name
+
+
 @dataclass
 class ImportColumn:
     name: str

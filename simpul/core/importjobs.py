@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from simpul.core import context, importexport, permissions
 from simpul.core.models import ImportJob
@@ -44,14 +45,13 @@ def config_path(config) -> str:
 
 
 def resolve_config(path: str):
-    """The ModelViews class at `path`; refuses anything else, since the path comes from a database row."""
-    from simpul.core.views.generic import ModelViews  # the generic views import this module
-
+    """The import configuration (a ModelViews class) at `path`; refuses anything else, since the path
+    comes from a database row."""
     try:
         config = import_string(path)
     except ImportError as error:
         raise ImportConfigError(path) from error
-    if not (isinstance(config, type) and issubclass(config, ModelViews) and config.importable):
+    if not (isinstance(config, type) and issubclass(config, importexport.ImportConfig) and config.importable):
         raise ImportConfigError(path)
     return config
 
@@ -109,8 +109,6 @@ def job_result(job: ImportJob) -> importexport.ImportResult:
 
 def start_import_job(user, config, upload: UploadedFile, *, mode: str, total_rows: int) -> ImportJob:
     """Store the uploaded file privately, record the job and put it on the queue; return the job."""
-    from simpul.core.tasks import run_import_job
-
     upload.seek(0)
     job = ImportJob(
         user=user,
@@ -133,6 +131,12 @@ def start_import_job(user, config, upload: UploadedFile, *, mode: str, total_row
     job.task_id = str(task_result.id)
     logger.info("Import job %s queued (%s, %d rows, %s).", job.pk, job.model_label, total_rows, mode)
     return job
+
+
+@task()
+def run_import_job(job_id: int) -> dict:
+    """The queued form of `run_job`: what `simpul worker` runs for each background import."""
+    return run_job(job_id)
 
 
 def run_job(job_id: int) -> dict:

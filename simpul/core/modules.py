@@ -2,9 +2,9 @@
 
 A module is a Django app whose AppConfig also inherits `SimpulModule` and sets its class attributes:
 menu entries, grants per role, home cards, demo loader and users, record types other modules may link
-to, URL modules and search providers. Core reads them from `django.apps.apps.get_app_configs()` when
-it needs them; nothing is registered at import time. Adding a module is therefore: create the app,
-add it to INSTALLED_APPS.
+to, URL modules, search providers, and the models another app keeps for the module (`manages`). Core
+reads them from `django.apps.apps.get_app_configs()` when it needs them; nothing is registered at import
+time. Adding a module is therefore: create the app, add it to INSTALLED_APPS.
 
 Code that the declarations point to (views, cards, demo loaders) is named by dotted path, so an apps.py
 imports no models and no views; only the small declaration classes of core (`NavEntry` here,
@@ -64,6 +64,13 @@ class SimpulModule:
     api_prefix: str | None = None
     # What the module offers to the global search (core.search.SearchProvider).
     search_providers: Sequence = ()
+    # A URL module included at the site root without a namespace, for the few routes that must keep a bare
+    # name or a path outside the module's prefix (sign-in: Django looks up LOGIN_URL = "login").
+    root_urls: str = ""
+    # Models another app keeps whose pages, API and grants are this module's ("app.model"): core keeps the
+    # API-key table for accounts, because the audit chain names it (docs/decisions/0005). The module grants
+    # them and names their pages in its own namespace ("accounts:apikey_detail").
+    manages: Sequence[str] = ()
 
 
 def simpul_modules() -> list:
@@ -102,6 +109,25 @@ def url_patterns() -> list:
 def api_url_patterns() -> list:
     """One include per module with an API, at its prefix under /api/."""
     return [path(api_prefix(module), include(module.api_urls)) for module in simpul_modules() if module.api_urls]
+
+
+def root_url_patterns() -> list:
+    """The modules' un-namespaced routes at the site root (`root_urls`)."""
+    return [path("", include(module.root_urls)) for module in simpul_modules() if module.root_urls]
+
+
+def managers() -> dict[str, str]:
+    """ "app.model" -> label of the module that manages that model for the app keeping it (`manages`)."""
+    return {model: module.label for module in simpul_modules() for model in module.manages}
+
+
+def url_namespace(model) -> str:
+    """The URL namespace of a model's pages: its managing module's, else its own app's."""
+    meta = model._meta
+    for module in simpul_modules():
+        if meta.label_lower in module.manages:
+            return module.label
+    return meta.app_label
 
 
 def ui_prefix(module) -> str:

@@ -55,26 +55,35 @@ def roles() -> dict[str, Role]:
 def grant_table() -> dict[str, dict[str, frozenset[str]]]:
     """role key -> {"app.model" or "app.*": actions}, merged from every module's `grants`.
 
-    A module may grant only its own models, so the modules' keys never overlap; a grant naming an
-    unknown role or action, or another app's models, is an ImproperlyConfigured.
+    A module may grant only its own models and the models it manages for the app keeping them
+    (`manages`), so the modules' keys never overlap; a grant naming an unknown role or action, another
+    app's models, or a model of its own that another module manages, is an ImproperlyConfigured.
     """
     known_roles = roles()
+    installed = modules.simpul_modules()
+    managed = {model: module.label for module in installed for model in module.manages}
     table: dict[str, dict[str, frozenset[str]]] = {key: {} for key in known_roles}
-    for module in modules.simpul_modules():
+    for module in installed:
         for role, grants in module.grants.items():
             if role not in known_roles:
                 raise ImproperlyConfigured(f"Module {module.label!r} grants to {role!r}, which is not a role.")
             for key, actions in grants.items():
                 app_label, _dot, model_name = key.partition(".")
-                if app_label != module.label or not model_name:
+                own = app_label == module.label and model_name and managed.get(key, module.label) == module.label
+                if not own and key not in module.manages:
                     raise ImproperlyConfigured(
                         f"Module {module.label!r} may grant only its own models "
-                        f"('{module.label}.<model>' or '{module.label}.*'), not {key!r}."
+                        f"('{module.label}.<model>' or '{module.label}.*') and those it manages, not {key!r}."
                     )
                 unknown = set(actions) - set(ACTIONS)
                 if unknown:
                     raise ImproperlyConfigured(f"Module {module.label!r} grants unknown actions {sorted(unknown)}.")
                 table[role][key] = frozenset(actions)
+    # A managed model takes nothing from its keeping app's "app.*": only its manager decides about it.
+    for grants in table.values():
+        for model in managed:
+            if f"{model.partition('.')[0]}.*" in grants:
+                grants.setdefault(model, NONE)
     return table
 
 

@@ -1,8 +1,10 @@
 """Query helpers shared by the apps."""
 
+import contextlib
 import json
+from collections.abc import Iterator
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
@@ -53,3 +55,35 @@ def record_id(value) -> int | None:
         return None
     number = int(text)
     return number if 0 < number < 2**63 else None
+
+
+@contextlib.contextmanager
+def snapshot_transaction() -> Iterator[str]:
+    """A read transaction that sees one consistent state of the whole database; yields its isolation."""
+    if connection.in_atomic_block:
+        # Already inside a transaction (a caller's atomic block): its snapshot rules apply.
+        with transaction.atomic():
+            yield "caller's transaction"
+        return
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield "repeatable read"
+        return
+    if connection.vendor == "sqlite":
+        # Simpul opens SQLite write transactions with BEGIN IMMEDIATE; a snapshot only reads, and a deferred
+        # transaction in WAL mode reads one snapshot without blocking writers for as long as it lasts
+        # (a whole backup, a whole audit verification).
+        if not hasattr(connection, "transaction_mode"):
+            connection.get_connection_params()
+        previous = connection.transaction_mode
+        connection.transaction_mode = "DEFERRED"
+        try:
+            with transaction.atomic():
+                yield "sqlite snapshot"
+        finally:
+            connection.transaction_mode = previous
+        return
+    with transaction.atomic():
+        yield "default"

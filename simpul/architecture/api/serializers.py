@@ -38,17 +38,31 @@ class ElementSerializer(ScopedModelSerializer):
 
 def typed_serializer(model_class):
     # A typed element's ArchiMate type follows from its type (and kind) when left out, as in the forms.
+    type_fields = [name for name in model_class.type_fields if name != "url"]
+    declared = {}
+    if "url" in model_class.type_fields:
+        # `url` is every record's own link in Simpul's API; an application's or service's address is
+        # `address` here (otherwise the link hid it, and a PATCH of it was silently ignored).
+        model_field = model_class._meta.get_field("url")
+        declared["address"] = serializers.URLField(
+            source="url",
+            required=False,
+            allow_blank=True,
+            max_length=model_field.max_length,
+            label=model_field.verbose_name,
+        )
+        type_fields.append("address")
     meta = type(
         "Meta",
         (),
         {
             "model": model_class,
-            "fields": [*ELEMENT_FIELDS, *model_class.type_fields],
+            "fields": [*ELEMENT_FIELDS, *type_fields],
             "read_only_fields": READ_ONLY,
             "extra_kwargs": {"archimate_type": {"required": False}},
         },
     )
-    return type(f"{model_class.__name__}Serializer", (ElementSerializer,), {"Meta": meta})
+    return type(f"{model_class.__name__}Serializer", (ElementSerializer,), {"Meta": meta, **declared})
 
 
 BusinessProcessSerializer = typed_serializer(models.BusinessProcess)

@@ -333,3 +333,25 @@ def test_a_top_reference_code_has_a_null_parent_and_the_schema_says_so(world):
     assert client.get(f"/api/architecture/reference-codes/{top.code}/").json()["parent"] is None
     parent = schema_of(client)["components"]["schemas"]["ReferenceCode"]["properties"]["parent"]
     assert parent["nullable"] is True
+
+
+def test_an_applications_own_address_is_readable_and_writable_as_address(world):
+    """`url` is each record's link in the API; the application's address used to be hidden behind it and a
+    PATCH of it was answered 200 while nothing changed."""
+    from rest_framework.test import APIClient
+
+    from simpul.architecture.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(owner=world.a1, url="https://lama.akab.go.id/", published=False)
+    api = APIClient()
+    api.force_authenticate(world.operator_a1)
+    detail = f"/api/architecture/applications/{application.pk}/"
+    body = api.get(detail).json()
+    assert body["address"] == "https://lama.akab.go.id/"
+    assert body["url"].endswith(application.get_absolute_url())
+
+    response = api.patch(detail, {"address": "https://baru.akab.go.id/"}, format="json")
+    assert response.status_code == 200, response.json()
+    application.refresh_from_db()
+    assert application.url == "https://baru.akab.go.id/"
+    assert api.patch(detail, {"address": "bukan alamat"}, format="json").status_code == 400

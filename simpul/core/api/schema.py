@@ -1,66 +1,23 @@
-"""How Simpul's API appears in the OpenAPI schema: authentication, errors, parameters (drf-spectacular).
+"""How Simpul's API appears in the OpenAPI schema: errors, parameters, ordering (drf-spectacular).
 
 Imported from CoreConfig.ready(): drf-spectacular finds extensions through their subclass registry, so
-this module only has to be imported once.
+this module only has to be imported once. The authentication schemes are the accounts module's
+(simpul/accounts/api/schema.py).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
-from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiFilterExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_bearer_security_scheme_object
+from drf_spectacular.extensions import OpenApiFilterExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
 
 from simpul.core.filters import INT64_MAX, INT64_MIN
-from simpul.core.models.apikeys import KEY_PREFIX
-
-
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    """The account token, sent as `Authorization: Token <t>` or `Authorization: Bearer <t>`."""
-
-    target_class = "simpul.core.api.authentication.BearerTokenAuthentication"
-    name = ["tokenAuth", "bearerAuth"]
-    # Above drf-spectacular's own TokenScheme, which matches every TokenAuthentication subclass.
-    priority = 1
-
-    def get_security_requirement(self, auto_schema) -> list[dict[str, list[Any]]]:
-        # Either header form is enough on its own (OR), not both together.
-        return [{"tokenAuth": []}, {"bearerAuth": []}]
-
-    def get_security_definition(self, auto_schema) -> list[dict[str, Any]]:
-        token = build_bearer_security_scheme_object(header_name="Authorization", token_prefix=self.target.keyword)
-        token["description"] = "Account token from POST /api/auth/token/, sent as `Authorization: Token <token>`."
-        bearer = {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "The same account token, sent as `Authorization: Bearer <token>`.",
-        }
-        return [token, bearer]
-
-
-class ApiKeyScheme(OpenApiAuthenticationExtension):
-    """An API key of an OPD or external system; the request acts as the key's account."""
-
-    target_class = "simpul.core.api.authentication.ApiKeyAuthentication"
-    name = "ApiKey"
-
-    def get_security_definition(self, auto_schema) -> dict[str, Any]:
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "X-API-Key",
-            "description": (
-                f"API key `{KEY_PREFIX}_<prefix>_<secret>`, sent as `X-API-Key: <key>` or "
-                "`Authorization: Api-Key <key>`. The key has exactly the permissions of the account it acts as."
-            ),
-        }
-
 
 # --- Error responses, parameters and nullable fields (the AutoSchema of every module's viewsets) ----------
 

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from simpul.core.api.serializers import ScopedModelSerializer
-from simpul.core.models import ApiKey, AuditEntry
+from simpul.core.models import AuditEntry
 
 
 class AuditEntrySerializer(ScopedModelSerializer):
@@ -31,23 +31,3 @@ class AuditEntrySerializer(ScopedModelSerializer):
 
     def get_content_type(self, obj) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
-
-
-class ApiKeySerializer(ScopedModelSerializer):
-    class Meta:
-        model = ApiKey
-        fields = [
-            "id",
-            "url",
-            "name",
-            "prefix",
-            "instansi",
-            "owner",
-            "external_system",
-            "user",
-            "expires_at",
-            "revoked_at",
-            "last_used_at",
-            "created_at",
-        ]
-        read_only_fields = fields

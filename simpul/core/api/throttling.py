@@ -1,8 +1,9 @@
 """Rate limits of the API's unauthenticated entry points (DRF throttles), per client address.
 
-Two limits: `POST /api/auth/token/` (SIMPUL_RATE_TOKEN; password guessing, and each attempt costs a
-password hash) and every other request without credentials that a view serves anonymously, such as
-the OpenAPI schema and the API docs (SIMPUL_RATE_ANON). A refused request gets 429 with Retry-After.
+`ClientRateThrottle` is the base of every limit; `AnonRateThrottle` limits every request without
+credentials that a view serves anonymously, such as the OpenAPI schema and the API docs
+(SIMPUL_RATE_ANON). The token endpoint has a stricter limit of its own, the accounts module's
+(`TokenRateThrottle`, SIMPUL_RATE_TOKEN). A refused request gets 429 with Retry-After.
 
 The counters live in Django's default cache, so every process that shares it shares the limit: the
 file cache of the embedded installation serves the processes of one machine, Redis (SIMPUL_CACHE_URL)
@@ -33,7 +34,9 @@ class Throttled(exceptions.Throttled):
         self.wait = seconds  # DRF's exception handler turns it into the Retry-After header
 
 
-class _SimpulRateThrottle(throttling.SimpleRateThrottle):
+class ClientRateThrottle(throttling.SimpleRateThrottle):
+    """A limit per client address, its rate read from the setting named by `rate_setting`."""
+
     rate_setting = ""
 
     def get_rate(self):
@@ -59,7 +62,7 @@ class _SimpulRateThrottle(throttling.SimpleRateThrottle):
         return max(0.0, self.duration - (self.now - self.history[self.num_requests - 1]))
 
 
-class AnonRateThrottle(_SimpulRateThrottle):
+class AnonRateThrottle(ClientRateThrottle):
     """Requests without credentials (authenticated ones are not counted)."""
 
     scope = "anon"
@@ -68,14 +71,4 @@ class AnonRateThrottle(_SimpulRateThrottle):
     def get_cache_key(self, request, view):
         if request.user and request.user.is_authenticated:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class TokenRateThrottle(_SimpulRateThrottle):
-    """Attempts to obtain an API token, right or wrong."""
-
-    scope = "token"
-    rate_setting = "SIMPUL_RATE_TOKEN"
-
-    def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

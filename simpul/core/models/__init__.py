@@ -2,7 +2,6 @@ from simpul.core.models.apikeys import ApiKey
 from simpul.core.models.audit import AuditChainHead, AuditEntry
 from simpul.core.models.base import AuditedMixin, ChangeLoggedModel, OwnedModel, ScopedModelMixin
 from simpul.core.models.imports import ImportJob
-from simpul.core.models.jobs import ScheduledRun
 from simpul.core.models.workflow import WorkflowEvent
 
 __all__ = [
@@ -13,7 +12,6 @@ __all__ = [
     "ChangeLoggedModel",
     "ImportJob",
     "OwnedModel",
-    "ScheduledRun",
     "ScopedModelMixin",
     "WorkflowEvent",
 ]

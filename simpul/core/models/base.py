@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.modules import url_namespace
+
 
 class ScopedModelMixin:
     """Tells the permission machinery where a record's instansi and owner OPD are.
@@ -28,9 +30,8 @@ class ScopedModelMixin:
         )
 
     def get_absolute_url(self) -> str:
-        meta = self._meta
         try:
-            return reverse(f"{meta.app_label}:{meta.model_name}_detail", args=[self.pk])
+            return reverse(f"{url_namespace(type(self))}:{self._meta.model_name}_detail", args=[self.pk])
         except NoReverseMatch:
             return ""
 

@@ -1,9 +1,8 @@
-"""Rate limits of the API's unauthenticated entry points: the token endpoint and anonymous requests."""
+"""Rate limits of the API's unauthenticated entry points: anonymous requests (the token endpoint's own
+limit is tested in simpul/accounts/tests/test_token_throttling.py), and turning the limits off."""
 
 import pytest
 from rest_framework.test import APIClient
-
-from simpul.organizations.tests.factories import TEST_PASSWORD
 
 TOKEN_URL = "/api/auth/token/"
 # Served to anyone; the JSON form shows the refusal's detail (the HTML pages answer a bare 429 page).
@@ -30,37 +29,6 @@ def assert_throttled(response):
     assert 1 <= wait <= 60
     seconds = "second" if wait == 1 else "seconds"
     assert response.json() == {"detail": f"Too many requests from your address. Try again in {wait} {seconds}."}
-
-
-def test_token_endpoint_refuses_attempts_over_its_rate(world, api, settings):
-    settings.SIMPUL_RATE_TOKEN = "3/min"
-    wrong = {"username": "operator-a1", "password": "salah-sekali"}
-    for forged in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
-        # A forged X-Forwarded-For does not start a fresh count: without a trusted proxy it is ignored.
-        response = api.post(TOKEN_URL, wrong, format="json", headers={"x-forwarded-for": forged})
-        assert response.status_code == 400
-    assert_throttled(api.post(TOKEN_URL, wrong, format="json", headers={"x-forwarded-for": "10.0.0.4"}))
-    # Right credentials count too, or a guesser would learn the password by the answer changing.
-    right = {"username": "operator-a1", "password": TEST_PASSWORD}
-    assert_throttled(api.post(TOKEN_URL, right, format="json"))
-
-
-def test_token_rate_is_per_client_behind_a_trusted_proxy(world, api, settings):
-    settings.SIMPUL_RATE_TOKEN = "1/min"
-    settings.SIMPUL_TRUST_X_FORWARDED_FOR = True
-    credentials = {"username": "operator-a1", "password": TEST_PASSWORD}
-    first = api.post(TOKEN_URL, credentials, format="json", headers={"x-forwarded-for": "203.0.113.7"})
-    assert first.status_code == 200
-    assert_throttled(api.post(TOKEN_URL, credentials, format="json", headers={"x-forwarded-for": "203.0.113.7"}))
-    other = api.post(TOKEN_URL, credentials, format="json", headers={"x-forwarded-for": "203.0.113.8"})
-    assert other.status_code == 200
-
-
-def test_token_rate_default_is_ten_a_minute(world, api):
-    # A different name each time: five failures for one name are the sign-in lockout's (django-axes).
-    attempts = [{"username": f"tamu{number}", "password": "salah-sekali"} for number in range(11)]
-    assert [api.post(TOKEN_URL, attempt, format="json").status_code for attempt in attempts[:10]] == [400] * 10
-    assert_throttled(api.post(TOKEN_URL, attempts[10], format="json"))
 
 
 def test_anonymous_requests_are_limited_and_signed_in_ones_are_not(world, api, settings, client):

@@ -4,16 +4,13 @@ and a copy of it kept outside the database catches a rewrite of the chain togeth
 import importlib
 import io
 import json
-import logging
 
 import pytest
-from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
-from django.test import override_settings
 
-from simpul.core import audit, tasks
+from simpul.core import audit
 from simpul.core.audit import ChainHead, fill_head_from_chain, verify_chain
 from simpul.core.context import acting
 from simpul.core.models import AuditChainHead, AuditEntry
@@ -331,29 +328,3 @@ def test_fill_head_from_chain_handles_an_empty_chain_and_a_missing_row(db):
     assert (head.count, head.last_id, head.hash) == (0, 0, GENESIS_HASH)
     assert AuditChainHead.objects.get(pk=1).entry_count == 0
     assert verify_chain().ok
-
-
-# --- the daily job --------------------------------------------------------------------------------
-
-
-def test_daily_job_logs_the_head_line(world, caplog):
-    with caplog.at_level(logging.INFO, logger="simpul.tasks"):
-        summary = tasks.verify_audit_chain.call()
-    assert summary["ok"]
-    lines = [record.getMessage() for record in caplog.records if record.levelno == logging.INFO]
-    head_lines = [line for line in lines if "simpul-audit-head" in line]
-    assert len(head_lines) == 1
-    assert head_lines[0].endswith(_head_line())
-    assert summary["head"]["hash"] == ChainHead.current().hash
-    # The logged line, as found later in the log store, is a valid --expect-head.
-    assert _verify("--expect-head", head_lines[0]).startswith("OK")
-
-
-@override_settings(ADMINS=[("Admin SPBE", "admin-spbe@example.go.id")])
-def test_daily_job_fails_and_mails_when_the_tail_is_removed(world, caplog):
-    AuditEntry.objects.filter(pk=AuditEntry.objects.order_by("-id").first().pk).delete()
-    with caplog.at_level(logging.ERROR, logger="simpul.tasks"), pytest.raises(tasks.AuditChainBroken, match="removed"):
-        tasks.verify_audit_chain.call()
-    assert any("removed" in record.getMessage() for record in caplog.records if record.levelno == logging.ERROR)
-    assert len(mail.outbox) == 1
-    assert "does not end where its head says" in mail.outbox[0].body

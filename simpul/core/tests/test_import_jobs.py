@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from simpul.core import importjobs, tasks
+from simpul.core import importjobs
 from simpul.core.models import AuditEntry, ImportJob
 from simpul.core.tests.scratch import run_python, run_simpul, scratch_database, simpul_env
 from simpul.organizations.models import PerangkatDaerah
@@ -80,7 +80,7 @@ def test_upload_above_the_limit_creates_and_enqueues_a_job(client, world, settin
     assert stored.read_text().startswith("instansi,name,short_name,kind")
     assert "opd-besar" not in stored.name  # a random name, not the user's
     queued = DBTaskResult.objects.get(id=job.task_id)
-    assert queued.task_path == "simpul.core.tasks.run_import_job"
+    assert queued.task_path == "simpul.core.importjobs.run_import_job"
     assert queued.status == TaskResultStatus.READY
     assert queued.args_kwargs["args"] == [job.pk]
     assert imported() == set(), "nothing is saved before the worker runs the job"
@@ -99,7 +99,7 @@ def test_task_imports_every_row_as_the_uploader(client, world):
     stored = Path(job.file.path)
     before = AuditEntry.objects.count()
 
-    summary = tasks.run_import_job.call(job.pk)
+    summary = importjobs.run_import_job.call(job.pk)
 
     job.refresh_from_db()
     assert summary == {"job": job.pk, "status": "succeeded", "saved": 3, "errors": 0}
@@ -123,7 +123,7 @@ def test_one_bad_row_imports_nothing_and_reports_row_and_column(client):
     job = upload(client, [*good_rows(3), ["inst-a", "Dinas Salah", "SALAH", "bukan-jenis"]])
     stored = Path(job.file.path)
 
-    tasks.run_import_job.call(job.pk)
+    importjobs.run_import_job.call(job.pk)
 
     job.refresh_from_db()
     assert job.status == "failed"
@@ -141,7 +141,7 @@ def test_one_bad_row_imports_nothing_and_reports_row_and_column(client):
 
 def test_dry_run_in_the_background_saves_nothing(client):
     job = upload(client, good_rows(3), mode="preview")
-    tasks.run_import_job.call(job.pk)
+    importjobs.run_import_job.call(job.pk)
     job.refresh_from_db()
     assert (job.status, job.saved_count, job.processed_rows) == ("succeeded", 3, 3)
     assert [item["row"] for item in job.preview] == [2, 3, 4]
@@ -163,7 +163,7 @@ def test_progress_is_visible_while_the_import_transaction_is_open(client, monkey
         seen.append((processed, f"{processed} of 120 rows processed" in partial, 'hx-trigger="every 2s"' in partial))
 
     monkeypatch.setattr(importjobs, "report_progress", report_and_look)
-    tasks.run_import_job.call(job.pk)
+    importjobs.run_import_job.call(job.pk)
 
     assert seen == [(0, True, True), (50, True, True), (100, True, True), (120, True, True)]
     job.refresh_from_db()
@@ -213,7 +213,7 @@ def test_only_the_uploader_and_superusers_see_a_job(client, world):
 def test_uploader_who_lost_the_permission_imports_nothing(client, world):
     job = upload(client, good_rows(3))
     world.admin_a.role_assignments.all().delete()
-    tasks.run_import_job.call(job.pk)
+    importjobs.run_import_job.call(job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert [e["message"] for e in job.errors] == ["You may no longer import these records."]
@@ -223,8 +223,8 @@ def test_uploader_who_lost_the_permission_imports_nothing(client, world):
 
 def test_a_job_runs_once(client):
     job = upload(client, good_rows(3))
-    tasks.run_import_job.call(job.pk)
-    assert tasks.run_import_job.call(job.pk) == {"job": job.pk, "status": "succeeded"}
+    importjobs.run_import_job.call(job.pk)
+    assert importjobs.run_import_job.call(job.pk) == {"job": job.pk, "status": "succeeded"}
     assert len(imported()) == 3
 
 
@@ -294,7 +294,7 @@ def test_real_worker_process_runs_an_uploaded_import(tmp_path):
 def test_partial_job_saves_valid_rows_and_reports_the_skipped_ones(client):
     job = upload(client, [*good_rows(3), ["inst-a", "Dinas Salah", "SALAH", "bukan-jenis"]], mode="partial")
 
-    tasks.run_import_job.call(job.pk)
+    importjobs.run_import_job.call(job.pk)
 
     job.refresh_from_db()
     assert (job.status, job.saved_count) == ("succeeded", 3)
@@ -311,7 +311,7 @@ def test_worker_refuses_a_file_over_the_row_limit_without_importing_any(client, 
     job = upload(client, good_rows(5))
     settings.SIMPUL_IMPORT_MAX_ROWS = 4
 
-    summary = tasks.run_import_job.call(job.pk)
+    summary = importjobs.run_import_job.call(job.pk)
 
     job.refresh_from_db()
     assert summary["status"] == "failed"

@@ -91,6 +91,13 @@ def test_each_modules_pages_and_api_are_routed_at_its_prefix():
     assert reverse("architecture-api:element-list") == "/api/architecture/elements/"
     assert reverse("throwaway:note_list") == "/throwaway-notes/note/"
     assert reverse("search") == "/search/"
+    # Un-namespaced routes at the root (`root_urls`): the names Django and the page layout look up bare.
+    assert reverse("login") == "/accounts/login/"
+    assert reverse("two_factor") == "/accounts/two-factor/"
+    assert reverse("accounts:apikey_list") == "/accounts/api-keys/"
+    # The accounts API sits at /api/ itself, on the paths it had as core's.
+    assert reverse("accounts-api:api_token") == "/api/auth/token/"
+    assert reverse("accounts-api:apikey-list") == "/api/core/api-keys/"
 
 
 def test_evidence_offers_the_architectures_declared_record_types():
@@ -176,7 +183,59 @@ def test_no_role_holds_a_catch_all_and_every_grant_names_its_own_module():
     for module in modules.simpul_modules():
         for role, grants in module.grants.items():
             assert role in permissions.roles()
-            assert all(key.startswith(f"{module.label}.") for key in grants), (module.label, role)
+            assert all(key.startswith(f"{module.label}.") or key in module.manages for key in grants), (
+                module.label,
+                role,
+            )
+
+
+def test_a_module_grants_the_model_it_manages_and_only_it_decides(declared):
+    """core keeps the API-key table for accounts (the audit chain names it); accounts grants it."""
+    declared(
+        fake("core", loader="", grants={"auditor": {"core.*": VIEW}}),
+        fake("accounts", loader="", manages=("core.apikey",), grants={"operator_opd": {"core.apikey": ALL}}),
+    )
+    assert permissions.role_actions("operator_opd", "core.apikey") == ALL
+    assert permissions.role_actions("auditor", "core.auditentry") == VIEW
+    # The keeping app's "core.*" does not reach the managed model.
+    assert permissions.role_actions("auditor", "core.apikey") == frozenset()
+
+
+@pytest.mark.parametrize(
+    "installed",
+    [
+        # The keeping app may no longer grant the model another module manages...
+        (
+            fake("core", loader="", grants={"auditor": {"core.apikey": VIEW}}),
+            fake("accounts", manages=("core.apikey",)),
+        ),
+        # ...and a module may grant another app's model only if it manages it.
+        (fake("core", loader=""), fake("accounts", loader="", grants={"auditor": {"core.apikey": VIEW}})),
+    ],
+)
+def test_a_managed_model_has_one_decider(declared, installed):
+    declared(*installed)
+    with pytest.raises(ImproperlyConfigured, match="may grant only its own models"):
+        permissions.grant_table()
+
+
+def test_the_system_check_reports_a_managed_model_that_is_unknown_own_or_managed_twice(declared):
+    declared(
+        fake("accounts", loader="", manages=("core.apikey", "core.nothing")),
+        fake("organizations", loader="", manages=("core.apikey", "organizations.user")),
+    )
+    messages = [error.msg for error in check_modules()]
+    assert any("manages an unknown model 'core.nothing'" in message for message in messages)
+    assert any("manages 'organizations.user', its own model" in message for message in messages)
+    assert any("same managed model 'core.apikey'" in message for message in messages)
+
+
+def test_a_managed_models_pages_are_named_in_its_managers_namespace():
+    from simpul.core.models import ApiKey, AuditEntry
+
+    assert modules.url_namespace(ApiKey) == "accounts"
+    assert modules.url_namespace(AuditEntry) == "core"
+    assert ApiKey(pk=7).get_absolute_url() == "/accounts/api-keys/7/"
 
 
 def test_the_system_check_reports_a_misspelt_model(declared):

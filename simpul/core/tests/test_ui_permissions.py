@@ -35,7 +35,7 @@ URL_NAMESPACE = {
     "user": "organizations",
     "roleassignment": "organizations",
     "auditentry": "core",
-    "apikey": "core",
+    "apikey": "accounts",
 }
 HAS_FORM = {"instansi", "perangkatdaerah", "user", "roleassignment", "apikey"}
 IMPORTABLE = {"instansi", "perangkatdaerah", "user", "roleassignment"}
@@ -230,7 +230,7 @@ def test_permission_matrix(scene, client, role, model):
 def test_pages_without_a_form_have_no_write_urls():
     from django.urls import NoReverseMatch
 
-    for name in ("core:auditentry_add", "core:auditentry_edit", "core:auditentry_delete", "core:apikey_import"):
+    for name in ("core:auditentry_add", "core:auditentry_edit", "core:auditentry_delete", "accounts:apikey_import"):
         with pytest.raises(NoReverseMatch):
             reverse(name, args=[1] if name.endswith(("edit", "delete")) else [])
 
@@ -304,7 +304,7 @@ def test_admin_cannot_grant_role_in_other_instansi(world, client):
 def test_operator_cannot_move_api_key_out_of_own_opd(world, client):
     key = _key("Kunci A1", world.inst_a, world.a1, world.operator_a1)
     client.force_login(world.operator_a1)
-    url = reverse("core:apikey_edit", args=[key.pk])
+    url = reverse("accounts:apikey_edit", args=[key.pk])
     base = {"name": "Kunci A1", "instansi": world.inst_a.pk, "user": world.operator_a1.pk}
     # Another OPD is not even offered...
     response = client.post(url, base | {"owner": world.a2.pk})
@@ -321,7 +321,8 @@ def test_operator_cannot_move_api_key_out_of_own_opd(world, client):
 def test_operator_cannot_issue_instansi_wide_api_key(world, client):
     client.force_login(world.operator_a1)
     response = client.post(
-        reverse("core:apikey_add"), {"name": "Kunci Liar", "instansi": world.inst_a.pk, "user": world.operator_a1.pk}
+        reverse("accounts:apikey_add"),
+        {"name": "Kunci Liar", "instansi": world.inst_a.pk, "user": world.operator_a1.pk},
     )
     assert response.status_code == 400
     assert not ApiKey.objects.filter(name="Kunci Liar").exists()
@@ -358,7 +359,7 @@ def test_form_choices_only_list_allowed_records(world, client):
     assert world.asn_a1 in _choices(form, "user")
 
     client.force_login(world.operator_a1)
-    form = client.get(reverse("core:apikey_add")).context["form"]
+    form = client.get(reverse("accounts:apikey_add")).context["form"]
     assert _choices(form, "owner") == {world.a1}
     assert _choices(form, "instansi") == {world.inst_a}
     assert _choices(form, "user") == {world.operator_a1, world.asn_a1}

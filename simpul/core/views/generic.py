@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from simpul.core import importexport, importjobs, permissions, services
+from simpul.core import importexport, importjobs, modules, permissions, services
 from simpul.core.display import object_fields
 from simpul.core.models import AuditEntry, ImportJob
 from simpul.core.workflow import events_of
@@ -360,17 +360,15 @@ class BulkImportView(ModelViewMixin, View):
         return render(request, self.template_name, context, status=200 if result.ok else 400)
 
 
-class ModelViews:
-    """Declarative configuration of one model's pages. Subclass and set attributes; use `urls()`."""
+class ModelViews(importexport.ImportConfig):
+    """Declarative configuration of one model's pages. Subclass and set attributes; use `urls()`.
 
-    model: type[models.Model]
+    `model`, `form`, `import_form`, `import_lookups` and `importable` are declared by ImportConfig.
+    """
+
     queryset: models.QuerySet | None = None
     table = None
     filterset = None
-    form = None
-    import_form = None  # defaults to `form`
-    import_lookups: dict[str, str] = {}  # foreign-key field -> field used to find it in a file
-    importable = True
     deletable = True
     detail_fields: list[str] | None = None
     detail_template: str | None = None
@@ -388,12 +386,9 @@ class ModelViews:
         return (cls.queryset if cls.queryset is not None else cls.model._default_manager).all()
 
     @classmethod
-    def name(cls) -> str:
-        return cls.model._meta.model_name
-
-    @classmethod
     def url_names(cls) -> dict[str, str]:
-        app, name = cls.model._meta.app_label, cls.name()
+        # The namespace of the model's pages: its app's, or that of the module managing it (`manages`).
+        app, name = modules.url_namespace(cls.model), cls.name()
         return {kind: f"{app}:{name}_{kind}" for kind in ("list", "add", "detail", "edit", "delete", "import")}
 
     @classmethod

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
@@ -40,7 +41,8 @@ def _markdown(selected: list) -> str:
         "# Who may do what",
         "",
         "Each module grants the roles actions on its own models (`grants` in its AppConfig, see",
-        "[development.md](development.md#adding-a-module)). Deny by default: a model that no module grants",
+        "[development.md](development.md#adding-a-module)), and on a model another app keeps for it",
+        "(`manages`; it is listed under that module). Deny by default: a model that no module grants",
         "to a role is closed to it; superusers may do everything. A role acts only within the scope it is",
         'held in: a whole instansi or one OPD (see [architecture.md](architecture.md), "Permission model").',
         "",
@@ -56,8 +58,15 @@ def _markdown(selected: list) -> str:
     for key, role in roles.items():
         scopes = " or ".join("an instansi" if scope == "instansi" else "one OPD" for scope in role.scopes)
         lines.append(f"| `{key}` | {role.label} | {scopes} | {role.description} |")
+    managers = modules.managers()
     for module in selected:
-        models = [model for model in module.get_models() if not model._meta.auto_created]
+        # A model another module manages for this app is listed under that module, which grants it.
+        models = [
+            model
+            for model in module.get_models()
+            if not model._meta.auto_created and managers.get(model._meta.label_lower, module.label) == module.label
+        ]
+        models += [apps.get_model(label) for label in module.manages]
         if not models:
             continue
         lines += [

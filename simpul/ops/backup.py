@@ -17,7 +17,6 @@ manifest records, then checks row counts and that the audit chain is intact and 
 rolls back if either does not match.
 """
 
-import contextlib
 import datetime
 import functools
 import hashlib
@@ -49,6 +48,7 @@ from django_tasks_db.models import DBTaskResult
 
 from simpul.core.audit import ChainHead, fill_head_from_chain, verify_chain
 from simpul.core.models import AuditChainHead, AuditEntry
+from simpul.core.queries import snapshot_transaction
 
 FORMAT = "simpul-backup"
 FORMAT_VERSION = 1
@@ -60,7 +60,7 @@ MEDIA_PREFIX = "media/"
 # machinery rather than to the instance's content. The audit chain's head is not a row of the data but
 # a fact of the manifest ("audit_head"), so a restored instance can be compared with it.
 EXCLUDED_APPS = frozenset({"contenttypes", "sessions", "axes", DBTaskResult._meta.app_label})
-EXCLUDED_MODELS = frozenset({"auth.permission", "core.auditchainhead", "core.scheduledrun"})
+EXCLUDED_MODELS = frozenset({"auth.permission", "core.auditchainhead", "ops.scheduledrun"})
 # Referenced by natural key, because their ids differ between databases.
 NATURAL_KEY_MODELS = (ContentType, Permission)
 
@@ -133,37 +133,6 @@ def simpul_version() -> str:
         return metadata.version("simpul")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-@contextlib.contextmanager
-def snapshot_transaction() -> Iterator[str]:
-    """A read transaction that sees one consistent state of the whole database; yields its isolation."""
-    if connection.in_atomic_block:
-        # Already inside a transaction (a caller's atomic block): its snapshot rules apply.
-        with transaction.atomic():
-            yield "caller's transaction"
-        return
-    if connection.vendor == "postgresql":
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            yield "repeatable read"
-        return
-    if connection.vendor == "sqlite":
-        # Simpul opens SQLite write transactions with BEGIN IMMEDIATE; a backup only reads, and a deferred
-        # transaction in WAL mode reads one snapshot without blocking writers for the whole backup.
-        if not hasattr(connection, "transaction_mode"):
-            connection.get_connection_params()
-        previous = connection.transaction_mode
-        connection.transaction_mode = "DEFERRED"
-        try:
-            with transaction.atomic():
-                yield "sqlite snapshot"
-        finally:
-            connection.transaction_mode = previous
-        return
-    with transaction.atomic():
-        yield "default"
 
 
 def _counted(rows: Iterable, counter: dict, label: str) -> Iterator:

@@ -1,4 +1,7 @@
-"""Issuing and revoking API keys: the one door used by the UI, the API and the CLI."""
+"""Issuing and revoking API keys: the one door used by the UI, the API and the CLI.
+
+Two-factor sign-in has its own service, `twofactor.py`.
+"""
 
 from __future__ import annotations
 

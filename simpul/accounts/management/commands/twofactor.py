@@ -3,7 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from simpul.core import context, twofactor
+from simpul.accounts import twofactor
+from simpul.core import context
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""Bookkeeping for the declared schedule of periodic jobs."""
+"""The worker's bookkeeping for the declared schedule of periodic jobs."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

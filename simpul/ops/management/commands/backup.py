@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from simpul.core.backup import BackupError, create_backup
+from simpul.ops.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from simpul.core import context
-from simpul.core.scheduler import enqueue_due
+from simpul.ops.scheduler import enqueue_due
 
 logger = logging.getLogger("simpul.worker")
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from simpul.core.backup import BackupError, restore_backup
+from simpul.ops.backup import BackupError, restore_backup
 
 
 class Command(BaseCommand):

@@ -12,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from simpul.core import apikeys, services
+from simpul.accounts.services import issue_api_key
+from simpul.core import services
 from simpul.core.models import ApiKey, AuditEntry
 from simpul.organizations.models import PerangkatDaerah
 from simpul.organizations.tests.factories import TEST_PASSWORD
@@ -252,7 +253,7 @@ def test_only_the_hash_of_a_key_is_stored(world):
 def test_ui_creates_key_and_shows_the_secret_once(world, client):
     client.force_login(world.operator_a1)
     response = client.post(
-        reverse("core:apikey_add"),
+        reverse("accounts:apikey_add"),
         {"name": "Integrasi SIMPEG", "instansi": world.inst_a.pk, "owner": world.a1.pk, "user": world.operator_a1.pk},
     )
     assert response.status_code == 200
@@ -275,11 +276,25 @@ def test_ui_creates_key_and_shows_the_secret_once(world, client):
     assert ids(api.get(USERS_URL)) == {world.operator_a1.pk, world.asn_a1.pk}
 
 
+def test_the_old_api_key_pages_redirect_to_their_new_place(world, client):
+    key, _secret = issue_key(world.operator_a1, world.inst_a, owner=world.a1)
+    client.force_login(world.operator_a1)
+    for old, new in [
+        ("/core/api-keys/", "/accounts/api-keys/"),
+        ("/core/api-keys/?q=uji", "/accounts/api-keys/?q=uji"),
+        (f"/core/api-keys/{key.pk}/", f"/accounts/api-keys/{key.pk}/"),
+        ("/core/api-keys/add/", "/accounts/api-keys/add/"),
+    ]:
+        response = client.get(old)
+        assert (response.status_code, response["Location"]) == (301, new)
+        assert client.get(new).status_code == 200
+
+
 def test_operator_cannot_issue_a_key_acting_as_another_user(world, client):
     client.force_login(world.operator_a1)
     # asn-a1 is in the operator's own OPD and visible to them, but the operator may not change that account.
     response = client.post(
-        reverse("core:apikey_add"),
+        reverse("accounts:apikey_add"),
         {"name": "Kunci orang lain", "instansi": world.inst_a.pk, "owner": world.a1.pk, "user": world.asn_a1.pk},
     )
     assert response.status_code == 400
@@ -290,7 +305,7 @@ def test_operator_cannot_issue_a_key_acting_as_another_user(world, client):
 def test_operator_cannot_issue_a_key_for_another_opd(world, client):
     client.force_login(world.operator_a1)
     response = client.post(
-        reverse("core:apikey_add"),
+        reverse("accounts:apikey_add"),
         {"name": "Kunci OPD lain", "instansi": world.inst_a.pk, "owner": world.a2.pk, "user": world.operator_a1.pk},
     )
     assert response.status_code == 400
@@ -304,7 +319,7 @@ def test_revoking_a_key_in_the_ui_stops_it(world, client):
     assert api.get(OPD_URL).status_code == 200
 
     client.force_login(world.operator_a1)
-    response = client.post(reverse("core:apikey_revoke", args=[key.pk]))
+    response = client.post(reverse("accounts:apikey_revoke", args=[key.pk]))
     assert response.status_code == 302
     key.refresh_from_db()
     assert key.revoked_at is not None
@@ -316,17 +331,17 @@ def test_the_account_a_key_acts_as_cannot_be_changed_by_editing_it(world, client
     instansi-wide account of your OPD (an evaluator) and read or approve what you may not."""
     client.force_login(world.operator_a1)
     response = client.post(
-        reverse("core:apikey_add"),
+        reverse("accounts:apikey_add"),
         {"name": "Kunci sendiri", "instansi": world.inst_a.pk, "owner": world.a1.pk, "user": world.operator_a1.pk},
     )
     assert response.status_code == 200
     key = ApiKey.objects.get(name="Kunci sendiri")
     secret = response.context["secret"]
 
-    edit = client.get(reverse("core:apikey_edit", args=[key.pk]))
+    edit = client.get(reverse("accounts:apikey_edit", args=[key.pk]))
     assert "user" not in edit.context["form"].fields
     response = client.post(
-        reverse("core:apikey_edit", args=[key.pk]),
+        reverse("accounts:apikey_edit", args=[key.pk]),
         {
             "name": "Kunci sendiri (ubah)",
             "instansi": world.inst_a.pk,
@@ -345,7 +360,7 @@ def test_the_account_a_key_acts_as_cannot_be_changed_by_editing_it(world, client
 
 def test_every_write_path_refuses_to_change_the_account_of_a_key(world):
     """Whatever channel writes a key later (a form, an API, an import), the core services refuse."""
-    key, _secret = apikeys.issue_api_key(
+    key, _secret = issue_api_key(
         world.operator_a1, name="Kunci", instansi=world.inst_a, owner=world.a1, acts_as=world.operator_a1
     )
     stored = ApiKey.objects.get(pk=key.pk)
@@ -357,7 +372,7 @@ def test_every_write_path_refuses_to_change_the_account_of_a_key(world):
     assert ApiKey.objects.get(pk=key.pk).user == world.operator_a1
     # Issuing one acting as an account the issuer may not change is refused on the service itself.
     with pytest.raises(PermissionDenied):
-        apikeys.issue_api_key(
+        issue_api_key(
             world.operator_a1, name="Kunci lain", instansi=world.inst_a, owner=world.a1, acts_as=world.evaluator_a
         )
     assert not ApiKey.objects.filter(name="Kunci lain").exists()

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.translation import trans_real
 
-from simpul.core.management.commands.compiletranslations import catalogue_paths, catalogue_problems, entry_problems
+from simpul.ops.management.commands.compiletranslations import catalogue_paths, catalogue_problems, entry_problems
 
 ID_PO = Path(settings.BASE_DIR) / "simpul" / "locale" / "id" / "LC_MESSAGES" / "django.po"
 

@@ -18,13 +18,15 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from simpul.core import tasks
-from simpul.core.models import AuditEntry, ScheduledRun
-from simpul.core.scheduler import enqueue_due
+from simpul.core.models import AuditEntry
+from simpul.core.tasks import send_mail_task
 from simpul.core.tests.scratch import SIMPUL, run_python, run_simpul, scratch_database, simpul_env
+from simpul.ops import tasks
+from simpul.ops.models import ScheduledRun
+from simpul.ops.scheduler import enqueue_due
 from simpul.organizations.tests.factories import InstansiFactory
 
-SCHEDULE = {"simpul.core.tasks.prune_finished_tasks": 3600, "simpul.core.tasks.verify_audit_chain": 86400}
+SCHEDULE = {"simpul.ops.tasks.prune_finished_tasks": 3600, "simpul.ops.tasks.verify_audit_chain": 86400}
 
 
 @task(takes_context=True)
@@ -53,7 +55,7 @@ def _clear_jobs(env):
     run_python(
         env,
         "from django_tasks_db.models import DBTaskResult\n"
-        "from simpul.core.models import ScheduledRun\n"
+        "from simpul.ops.models import ScheduledRun\n"
         "DBTaskResult.objects.all().delete(); ScheduledRun.objects.all().delete()",
     )
 
@@ -70,10 +72,10 @@ def test_enqueue_due_enqueues_each_slot_once():
     assert enqueue_due(now + timedelta(minutes=20)) == []  # same slots: nothing new
 
     later = enqueue_due(now + timedelta(hours=1))  # the hourly task's next slot; the daily one not yet
-    assert [run.task_path for run in later] == ["simpul.core.tasks.prune_finished_tasks"]
+    assert [run.task_path for run in later] == ["simpul.ops.tasks.prune_finished_tasks"]
     assert ScheduledRun.objects.count() == 3
     assert DBTaskResult.objects.count() == 3
-    run = ScheduledRun.objects.get(task_path="simpul.core.tasks.verify_audit_chain")
+    run = ScheduledRun.objects.get(task_path="simpul.ops.tasks.verify_audit_chain")
     assert DBTaskResult.objects.get(id=run.task_result_id).task_path == run.task_path
 
 
@@ -84,7 +86,7 @@ def test_enqueue_due_from_concurrent_processes_enqueues_once(shared_db, tmp_path
     code = (
         "import json, time\n"
         "from datetime import datetime, UTC\n"
-        "from simpul.core.scheduler import enqueue_due\n"
+        "from simpul.ops.scheduler import enqueue_due\n"
         "from django.db import connection\n"
         "connection.ensure_connection()\n"
         f"time.sleep(max(0, {start_at} - time.time()))\n"
@@ -112,7 +114,7 @@ def test_enqueue_due_from_concurrent_processes_enqueues_once(shared_db, tmp_path
         "import json\n"
         "from django.conf import settings\n"
         "from django_tasks_db.models import DBTaskResult\n"
-        "from simpul.core.models import ScheduledRun\n"
+        "from simpul.ops.models import ScheduledRun\n"
         "print(json.dumps({'schedule': sorted(settings.SIMPUL_SCHEDULE), 'runs': ScheduledRun.objects.count(),"
         " 'jobs': sorted(DBTaskResult.objects.values_list('task_path', flat=True))}))",
     )
@@ -126,7 +128,7 @@ def test_enqueue_due_from_concurrent_processes_enqueues_once(shared_db, tmp_path
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_batch_runs_enqueued_job_to_success():
-    result = tasks.send_mail_task.enqueue("Uji", "Isi pesan", ["opd@example.go.id"])
+    result = send_mail_task.enqueue("Uji", "Isi pesan", ["opd@example.go.id"])
     assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.READY
 
     call_command("worker", "--batch", "--no-scheduler", stdout=open(os.devnull, "w"))  # noqa: SIM115
@@ -153,7 +155,7 @@ def test_two_workers_run_each_job_exactly_once(shared_db, tmp_path):
     jobs = 40
     run_python(
         shared_db,
-        "from simpul.core.tests.test_jobs import record_execution\n"
+        "from simpul.ops.tests.test_jobs import record_execution\n"
         f"for number in range({jobs}):\n"
         f"    record_execution.enqueue({str(log_path)!r}, number, 0.05)\n",
     )
@@ -188,7 +190,7 @@ def test_worker_finishes_running_job_then_exits_on_sigterm(shared_db, tmp_path):
     log_path = tmp_path / "slow.log"
     run_python(
         shared_db,
-        f"from simpul.core.tests.test_jobs import record_execution\nrecord_execution.enqueue({str(log_path)!r}, 7, 2.0)",
+        f"from simpul.ops.tests.test_jobs import record_execution\nrecord_execution.enqueue({str(log_path)!r}, 7, 2.0)",
     )
     worker = subprocess.Popen(
         [SIMPUL, "worker", "--no-scheduler", "--interval", "0.2"],
@@ -236,8 +238,8 @@ def test_idle_worker_exits_on_sigint(shared_db):
         "print(json.dumps(list(DBTaskResult.objects.values_list('task_path', 'status'))))",
     )
     assert {path for path, _status in statuses} == {
-        "simpul.core.tasks.prune_finished_tasks",
-        "simpul.core.tasks.verify_audit_chain",
+        "simpul.ops.tasks.prune_finished_tasks",
+        "simpul.ops.tasks.verify_audit_chain",
     }
 
 
@@ -262,7 +264,7 @@ def test_verify_audit_chain_reports_a_broken_chain(caplog):
 
     stored = DBTaskResult.objects.get(id=broken.id)
     assert stored.status == TaskResultStatus.FAILED
-    assert stored.exception_class_path == "simpul.core.tasks.AuditChainBroken"
+    assert stored.exception_class_path == "simpul.ops.tasks.AuditChainBroken"
     assert f"entry {first.pk}" in stored.traceback
     assert any(getattr(record, "broken_entry_id", None) == first.pk for record in caplog.records)
     assert len(mail.outbox) == 1
@@ -272,13 +274,13 @@ def test_verify_audit_chain_reports_a_broken_chain(caplog):
 
 @pytest.mark.django_db
 def test_prune_finished_tasks_keeps_recent_and_unfinished_results():
-    old, recent, waiting = (tasks.send_mail_task.enqueue("s", "m", ["a@example.go.id"]) for _ in range(3))
+    old, recent, waiting = (send_mail_task.enqueue("s", "m", ["a@example.go.id"]) for _ in range(3))
     long_ago = timezone.now() - timedelta(days=40)
     DBTaskResult.objects.filter(id=old.id).update(status=TaskResultStatus.SUCCESSFUL, finished_at=long_ago)
     DBTaskResult.objects.filter(id=recent.id).update(status=TaskResultStatus.FAILED, finished_at=timezone.now())
-    ScheduledRun.objects.create(task_path="simpul.core.tasks.verify_audit_chain", slot=1)
+    ScheduledRun.objects.create(task_path="simpul.ops.tasks.verify_audit_chain", slot=1)
     ScheduledRun.objects.filter(slot=1).update(enqueued_at=long_ago)
-    current = ScheduledRun.objects.create(task_path="simpul.core.tasks.verify_audit_chain", slot=10**9)
+    current = ScheduledRun.objects.create(task_path="simpul.ops.tasks.verify_audit_chain", slot=10**9)
     ScheduledRun.objects.filter(pk=current.pk).update(enqueued_at=long_ago)  # old, but its slot is not over
 
     assert tasks.prune_finished_tasks.call(days=30) == {"task_results": 1, "scheduled_runs": 1}

@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from simpul.core.audit import ChainHead, verify_chain
-from simpul.core.backup import DATA, MANIFEST
 from simpul.core.models import AuditEntry
 from simpul.core.tests.scratch import run_python, run_simpul, scratch_database, simpul_env
+from simpul.ops.backup import DATA, MANIFEST
 from simpul.organizations.models import Instansi
 from simpul.organizations.tests.factories import InstansiFactory, PerangkatDaerahFactory, user_with_role
 
@@ -244,7 +244,7 @@ def test_backup_refuses_to_overwrite(source, tmp_path):
 def test_snapshot_transaction_reads_one_consistent_state():
     from django.db import connection
 
-    from simpul.core.backup import snapshot_transaction
+    from simpul.ops.backup import snapshot_transaction
 
     with snapshot_transaction() as isolation:
         assert connection.in_atomic_block

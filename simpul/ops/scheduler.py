@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from simpul.core.models import ScheduledRun
+from simpul.ops.models import ScheduledRun
 
 logger = logging.getLogger("simpul.scheduler")
 
