@@ -10,6 +10,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
 
 from simpul.core import permissions, services
 from simpul.core.models import ApiKey
@@ -52,3 +53,10 @@ def revoke_api_key(user, key: ApiKey) -> ApiKey:
         return key
     key.revoked_at = timezone.now()
     return services.update_object(user, key, fields=["revoked_at"])
+
+
+def api_token_for(user) -> str:
+    """The account's API token, created at its first request; the caller has verified the credentials
+    (and the two-factor code). Turning two-factor on deletes it (`twofactor.turn_on`)."""
+    token, _created = Token.objects.get_or_create(user=user)
+    return token.key

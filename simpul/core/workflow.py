@@ -115,9 +115,11 @@ class Workflow:
     def allowed(self, user, record: models.Model) -> list[Transition]:
         """The transitions `user` may fire on `record` now (for buttons; `transition()` checks again)."""
         result = []
+        # Steps that need the same permission ask the database once (a page offers several steps).
+        granted: dict[str, bool] = {}
         for candidate in self.transitions:
             try:
-                _check(self, candidate, user, record, note=None)
+                _check(self, candidate, user, record, note=None, granted=granted)
             except TransitionError:
                 continue
             result.append(candidate)
@@ -137,7 +139,9 @@ def _state_label(record: models.Model, field_name: str, value: str) -> str:
     return str(dict(model_field.flatchoices).get(value, value)) if model_field.choices else value
 
 
-def _check(workflow: Workflow, step: Transition, user, record: models.Model, *, note: str | None) -> None:
+def _check(
+    workflow: Workflow, step: Transition, user, record: models.Model, *, note: str | None, granted: dict | None = None
+) -> None:
     state = workflow.state_of(record)
     if state not in step.source:
         raise TransitionError(
@@ -145,7 +149,10 @@ def _check(workflow: Workflow, step: Transition, user, record: models.Model, *, 
             _("This cannot be done while the record is “%(state)s”.")
             % {"state": _state_label(record, workflow.field, state)},
         )
-    if not permissions.can(user, step.permission, record):
+    granted = {} if granted is None else granted
+    if step.permission not in granted:
+        granted[step.permission] = permissions.can(user, step.permission, record)
+    if not granted[step.permission]:
         raise TransitionError(NOT_PERMITTED, _("You may not do this."), status=403)
     if step.guard is not None:
         step.guard(user, record)

@@ -5,12 +5,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers as drf_serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from simpul.accounts import services
 from simpul.accounts.api.serializers import ApiKeySerializer
 from simpul.accounts.api.throttling import TokenRateThrottle
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet
@@ -80,8 +80,7 @@ class ObtainTokenView(APIView):
             raise LockedOut()
         if not valid:
             raise drf_exceptions.ValidationError(serializer.errors)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        return Response({"token": services.api_token_for(serializer.validated_data["user"])})
 
 
 class ApiKeyFilterSet(django_filters.FilterSet):

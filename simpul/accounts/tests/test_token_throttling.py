@@ -3,31 +3,18 @@
 import pytest
 from rest_framework.test import APIClient
 
+from simpul.core.tests.throttling import assert_throttled, own_cache  # noqa: F401 (a fixture)
 from simpul.organizations.tests.factories import TEST_PASSWORD
 
 TOKEN_URL = "/api/auth/token/"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(settings, tmp_path):
-    # The counters live in the cache: each test gets its own, empty one, and leaves the shared cache
-    # directory of other test runs alone.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
-    }
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture
 def api():
     return APIClient(headers={"accept-language": "en"})
-
-
-def assert_throttled(response):
-    assert response.status_code == 429
-    wait = int(response["Retry-After"])
-    assert 1 <= wait <= 60
-    seconds = "second" if wait == 1 else "seconds"
-    assert response.json() == {"detail": f"Too many requests from your address. Try again in {wait} {seconds}."}
 
 
 def test_token_endpoint_refuses_attempts_over_its_rate(world, api, settings):

@@ -4,31 +4,19 @@ limit is tested in simpul/accounts/tests/test_token_throttling.py), and turning 
 import pytest
 from rest_framework.test import APIClient
 
+from simpul.core.tests.throttling import assert_throttled, own_cache  # noqa: F401 (a fixture)
+
 TOKEN_URL = "/api/auth/token/"
 # Served to anyone; the JSON form shows the refusal's detail (the HTML pages answer a bare 429 page).
 SCHEMA_URL = "/api/schema/?format=json"
 
 
-@pytest.fixture(autouse=True)
-def own_cache(settings, tmp_path):
-    # The counters live in the cache: each test gets its own, empty one, and leaves the shared cache
-    # directory of other test runs alone.
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
-    }
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 @pytest.fixture
 def api():
     return APIClient(headers={"accept-language": "en"})
-
-
-def assert_throttled(response):
-    assert response.status_code == 429
-    wait = int(response["Retry-After"])
-    assert 1 <= wait <= 60
-    seconds = "second" if wait == 1 else "seconds"
-    assert response.json() == {"detail": f"Too many requests from your address. Try again in {wait} {seconds}."}
 
 
 def test_anonymous_requests_are_limited_and_signed_in_ones_are_not(world, api, settings, client):
