@@ -1,14 +1,14 @@
 from django.urls import path
 
-from simpul.architecture import views, views_diagrams, views_exchange
+from simpul.architecture import views
 
 app_name = "architecture"
 
 urlpatterns = [
     path("", views.OverviewView.as_view(), name="overview"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
-    path("exchange/", views_exchange.ExchangeView.as_view(), name="exchange"),
-    path("exchange/export/", views_exchange.ExportView.as_view(), name="exchange_export"),
+    path("exchange/", views.ExchangeView.as_view(), name="exchange"),
+    path("exchange/export/", views.ExportView.as_view(), name="exchange_export"),
     path("elements/<int:pk>/impact/", views.ImpactView.as_view(), name="element_impact"),
     path("elements/<int:pk>/publish/", views.PublishRequestView.as_view(), name="element_publish"),
     path("elements/<int:pk>/publish-now/", views.PublishView.as_view(), name="element_publish_now"),
@@ -24,9 +24,9 @@ urlpatterns = [
         views.ProposalAttachmentRemoveView.as_view(),
         name="proposalattachment_remove",
     ),
-    path("diagram/", views_diagrams.LayerDiagramView.as_view(), name="layer_diagram"),
-    path("elements/<int:pk>/diagram/", views_diagrams.ElementDiagramView.as_view(), name="element_diagram"),
-    path("elements/<int:pk>/impact/diagram/", views_diagrams.ImpactDiagramView.as_view(), name="impact_diagram"),
+    path("diagram/", views.LayerDiagramView.as_view(), name="layer_diagram"),
+    path("elements/<int:pk>/diagram/", views.ElementDiagramView.as_view(), name="element_diagram"),
+    path("elements/<int:pk>/impact/diagram/", views.ImpactDiagramView.as_view(), name="impact_diagram"),
     *views.ElementViews.urls(),
     *views.BusinessProcessViews.urls(),
     *views.DataSetViews.urls(),

@@ -18,7 +18,7 @@ from django.views import View
 
 from simpul.architecture import diagrams, models
 from simpul.architecture.choices import Domain
-from simpul.architecture.views import ElementViews
+from simpul.architecture.views.elements import ElementViews
 from simpul.core import permissions
 from simpul.core.views.generic import ModelViewMixin
 from simpul.organizations.models import Instansi, PerangkatDaerah
