@@ -6,6 +6,8 @@ from simpul.core.models import ApiKey
 
 
 class ApiKeyFilterSet(BaseFilterSet):
+    """The list page's and the API's filters alike, so `?q=` and the rest find the same keys in both."""
+
     search_fields = ("name", "external_system", "prefix")
     revoked = django_filters.BooleanFilter(
         field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("Revoked")
@@ -13,4 +15,4 @@ class ApiKeyFilterSet(BaseFilterSet):
 
     class Meta:
         model = ApiKey
-        fields = ["instansi", "owner"]
+        fields = ["instansi", "owner", "user"]

@@ -1,8 +1,8 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.forms import ScopedModelForm
+from simpul.organizations import services
 from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignment, User
 
 
@@ -62,18 +62,20 @@ class UserForm(ScopedModelForm):
         password = self.cleaned_data.get("password1") if hasattr(self, "cleaned_data") else None
         if password and not self.errors.get("password1"):
             try:
-                password_validation.validate_password(password, self.instance)
+                services.validate_new_password(password, self.instance)
             except forms.ValidationError as error:
-                self.add_error("password1", error)
+                self.add_error("password1", error.error_dict["password"])
 
     def save(self, commit=True):
-        user = super().save(commit=False)
         password = self.cleaned_data.get("password1")
-        if password:
-            user.set_password(password)
-        if commit:
-            user.save()
-        return user
+        if not password:
+            return super().save(commit=commit)
+        if not commit:
+            raise ValueError("A password is saved only through organizations.services, with the account.")
+        user = super().save(commit=False)
+        if user.pk is None:
+            return services.create_account(self.user, user, password)
+        return services.set_password(self.user, user, password, fields=self._meta.fields)
 
 
 class RoleAssignmentForm(ScopedModelForm):

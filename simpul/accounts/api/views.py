@@ -1,4 +1,3 @@
-import django_filters
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -10,7 +9,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.accounts import services
+from simpul.accounts import filters, services
 from simpul.accounts.api.serializers import ApiKeySerializer
 from simpul.accounts.api.throttling import TokenRateThrottle
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet
@@ -83,15 +82,10 @@ class ObtainTokenView(APIView):
         return Response({"token": services.api_token_for(serializer.validated_data["user"])})
 
 
-class ApiKeyFilterSet(django_filters.FilterSet):
-    class Meta:
-        model = ApiKey
-        fields = ["instansi", "owner", "user"]
-
-
 class ApiKeyViewSet(ReadOnlyScopedModelViewSet):
-    """API keys (never their secrets); keys are issued and revoked in the web interface."""
+    """API keys (never their secrets); keys are issued and revoked in the web interface; filter with ?q=
+    (name, external system, prefix), ?instansi=, ?owner=, ?user=, ?revoked=."""
 
     queryset = ApiKey.objects.select_related("instansi", "owner", "user")
     serializer_class = ApiKeySerializer
-    filterset_class = ApiKeyFilterSet
+    filterset_class = filters.ApiKeyFilterSet

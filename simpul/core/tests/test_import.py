@@ -267,9 +267,9 @@ def test_each_distinct_lookup_value_is_queried_once_per_import(client, world):
 
 def _failing_save(monkeypatch, name: str, error: Exception):
     """The save of the record called `name` fails after writing it, as a permission re-check would."""
-    from simpul.core import importexport
+    from simpul.core import services
 
-    original = importexport.services.create_object
+    original = services.create_object
 
     def create_object(user, instance, **kwargs):
         saved = original(user, instance, **kwargs)
@@ -277,7 +277,7 @@ def _failing_save(monkeypatch, name: str, error: Exception):
             raise error
         return saved
 
-    monkeypatch.setattr(importexport.services, "create_object", create_object)
+    monkeypatch.setattr(services, "create_object", create_object)
 
 
 @pytest.mark.parametrize("error", [IntegrityError("duplicate key"), PermissionDenied("not here")])

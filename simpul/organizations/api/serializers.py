@@ -1,10 +1,10 @@
-import copy
+import contextlib
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from simpul.core.api.serializers import ScopedModelSerializer
+from simpul.organizations import services
 from simpul.organizations.models import Instansi, PerangkatDaerah, RoleAssignment, User
 
 
@@ -68,38 +68,35 @@ class UserSerializer(ScopedModelSerializer):
         read_only_fields = ["last_login"]
 
     def validate(self, attrs):
-        password = attrs.get("password")
-        if not password and self.instance is None:
+        if not attrs.get("password") and self.instance is None:
             raise serializers.ValidationError({"password": self.fields["password"].error_messages["required"]})
-        # The model's clean() (an OPD of the user's own instansi) runs in the base class.
-        attrs = super().validate(attrs)
-        if password:
-            # Compared with the account's name and e-mail, as they will be after this request.
-            similar_to = copy.copy(self.instance) if self.instance is not None else User()
-            for key, value in attrs.items():
-                if key != "password":
-                    setattr(similar_to, key, value)
-            try:
-                password_validation.validate_password(password, similar_to)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError({"password": list(error.messages)}) from error
-        return attrs
+        # The model's clean() (an OPD of the user's own instansi) runs in the base class; the password
+        # rules are the service's, applied when it is saved.
+        return super().validate(attrs)
 
     def create(self, validated_data):
         password = validated_data.pop("password")
-        user = User(**validated_data)
-        user.set_password(password)
-        user.save()
-        return user
+        with _as_field_errors():
+            return services.create_account(self.context["request"].user, User(**validated_data), password)
 
     def update(self, instance, validated_data):
         password = validated_data.pop("password", None)
+        if not password:
+            return super().update(instance, validated_data)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        if password:
-            instance.set_password(password)
-        instance.save()
-        return instance
+        with _as_field_errors():
+            return services.set_password(self.context["request"].user, instance, password, fields=list(validated_data))
+
+
+@contextlib.contextmanager
+def _as_field_errors():
+    # DRF answers Django's ValidationError (the services') with a 500. Its own, raised inside the viewset's
+    # write, rolls that write back and answers 400 under the field's name.
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
 
 
 class RoleAssignmentSerializer(ScopedModelSerializer):
