@@ -4,6 +4,13 @@ Evidence is an uploaded file, a link to a live Simpul record, or a web address. 
 ("accept" adds records), the demo and any API call these functions, which check the permission, refuse
 changes once the period is closed, and write through `simpul.core.services` so every change is audited.
 
+Evidence belongs to the self-assessment: it changes only while the PIC may still write that (not
+started, draft, returned). Once submitted, what the reviewer judges must be what was submitted, so
+adding and removing are refused (`evidence_frozen`) until the PIC withdraws the submission or a
+reviewer returns it; the submit step records which evidence it handed over (`snapshot`). Removing is
+for the PIC side only (whoever may change the assessment): a reviewer does not take the PIC's
+evidence away. Refusals are `TransitionError`s, so the UI and the API show the same code and message.
+
 Which Simpul records may be linked is declared by the module that holds them, in its AppConfig
 (`SimpulModule.linkable_types`, entries of `simpul.core.links.LinkableType` naming their model by label),
 so the evaluation app imports no other module. When the roadmap, service desk, open data or survey
@@ -17,16 +24,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from simpul.core import files, modules, permissions, services
 from simpul.core.links import LinkableType
-from simpul.evaluation.models import Evidence, IndicatorAssessment, evidence_file_path
+from simpul.core.workflow import NOT_PERMITTED, TransitionError, events_of
+from simpul.evaluation.models import (
+    PERIOD_CLOSED,
+    SELF_EDITABLE,
+    AssessmentStatus,
+    Evidence,
+    IndicatorAssessment,
+    evidence_file_path,
+)
 
 SEARCH_LIMIT = 20
+
+# The error code of an evidence change refused because the assessment is with (or past) its reviewers.
+EVIDENCE_FROZEN = "evidence_frozen"
 
 
 def linkable_types() -> dict[str, LinkableType]:
@@ -108,10 +126,10 @@ def evidence_rows(user, assessment: IndicatorAssessment) -> list[EvidenceRow]:
             "pk", flat=True
         )
     )
-    open_period = not assessment.period.is_closed
+    removable = is_editable(assessment) and may_remove_from(user, assessment)
     by_type: dict[int, list[EvidenceRow]] = {}
     for row in rows:
-        row.can_delete = open_period and row.evidence.pk in deletable
+        row.can_delete = removable and row.evidence.pk in deletable
         if row.evidence.kind == Evidence.Kind.RECORD and row.evidence.record_type_id:
             by_type.setdefault(row.evidence.record_type_id, []).append(row)
     for rows_of_type in by_type.values():
@@ -143,12 +161,48 @@ def _resolve_records(user, assessment: IndicatorAssessment, rows: list[EvidenceR
             row.record_state = "missing"
 
 
-def may_add_evidence(user, assessment: IndicatorAssessment) -> bool:
-    """Whether the user may add evidence to this assessment now (permission in scope, period open)."""
+def is_editable(assessment: IndicatorAssessment) -> bool:
+    """Whether the assessment's evidence may change at all now (period open, not with the reviewers)."""
+    return not assessment.period.is_closed and assessment.status in SELF_EDITABLE
+
+
+def frozen_message(assessment: IndicatorAssessment) -> str:
+    """Why the evidence of a submitted or accepted assessment cannot change, and how it can again."""
+    if assessment.status == AssessmentStatus.SUBMITTED:
+        return _("Evidence is frozen while under review; withdraw the submission to change it.")
+    return _("Evidence is frozen once the self-assessment is accepted; a reviewer must return it to change it.")
+
+
+def ensure_editable(assessment: IndicatorAssessment) -> None:
+    """Refuse (409) an evidence change while the period is closed or the assessment is submitted or accepted."""
     if assessment.period.is_closed:
-        return False
-    instansi_id, opd_id = assessment.period.instansi_id, assessment.pic_id
-    return permissions.can_add(user, Evidence, instansi_id, opd_id)
+        raise TransitionError(PERIOD_CLOSED, _("This evaluation period is closed; its evidence can no longer change."))
+    if assessment.status not in SELF_EDITABLE:
+        raise TransitionError(EVIDENCE_FROZEN, frozen_message(assessment))
+
+
+def _may_add(user, assessment: IndicatorAssessment) -> bool:
+    return permissions.can_add(user, Evidence, assessment.period.instansi_id, assessment.pic_id)
+
+
+def may_add_evidence(user, assessment: IndicatorAssessment) -> bool:
+    """Whether the user may add evidence to this assessment now (permission in scope, state editable)."""
+    return is_editable(assessment) and _may_add(user, assessment)
+
+
+def check_add(user, assessment: IndicatorAssessment) -> None:
+    """Refuse adding evidence as the add functions would: not permitted (403), else closed or frozen (409).
+
+    Pages call it before reading their input, so a refused user is told why before uploading anything.
+    """
+    if not _may_add(user, assessment):
+        raise TransitionError(NOT_PERMITTED, _("You may not add evidence to this indicator."), status=403)
+    ensure_editable(assessment)
+
+
+def may_remove_from(user, assessment: IndicatorAssessment) -> bool:
+    """Whether the user is on the assessment's PIC side (may change it), the only side that removes evidence."""
+    return permissions.can(user, "change", assessment)
 
 
 def linked_record_keys(assessment: IndicatorAssessment) -> set[str]:
@@ -198,22 +252,19 @@ def resolve_record_key(user, assessment: IndicatorAssessment, key: str) -> model
 # --- Operations -----------------------------------------------------------------------------------
 
 
-def _ensure_open(assessment: IndicatorAssessment) -> None:
-    if assessment.period.is_closed:
-        raise ValidationError(_("This evaluation period is closed; its evidence can no longer change."), code="closed")
-
-
-def _locked(assessment: IndicatorAssessment) -> IndicatorAssessment:
-    # Re-read inside the transaction: a period closed a moment ago must refuse the change.
-    return IndicatorAssessment.objects.select_related("period").get(pk=assessment.pk)
+def _locked(assessment_id: int) -> IndicatorAssessment:
+    # The row transition() locks too: an evidence change and a submission take turns, so a submission's
+    # snapshot is exactly the evidence it froze, and a change after it sees the new state and is refused.
+    # Only this row (`of`): locking the period too would make every change in the period wait in line.
+    return IndicatorAssessment.objects.select_for_update(of=("self",)).select_related("period").get(pk=assessment_id)
 
 
 def add_file(user, assessment: IndicatorAssessment, upload, title: str = "", description: str = "") -> Evidence:
     """Check, checksum and store an uploaded file as evidence; a refused file leaves nothing behind."""
     checked = files.check_upload(upload)
     with transaction.atomic():
-        assessment = _locked(assessment)
-        _ensure_open(assessment)
+        assessment = _locked(assessment.pk)
+        check_add(user, assessment)
         evidence = Evidence(
             assessment=assessment,
             kind=Evidence.Kind.FILE,
@@ -240,8 +291,6 @@ def add_file(user, assessment: IndicatorAssessment, upload, title: str = "", des
             evidence.save()
             return evidence
 
-        if not permissions.can_add(user, Evidence, assessment.period.instansi_id, assessment.pic_id):
-            raise PermissionDenied(_("You may not add evidence to this indicator."))
         try:
             services.create_object(user, evidence, save=save)
         except BaseException:
@@ -254,8 +303,8 @@ def add_file(user, assessment: IndicatorAssessment, upload, title: str = "", des
 def add_url(user, assessment: IndicatorAssessment, url: str, title: str = "", description: str = "") -> Evidence:
     """Record a web address as evidence."""
     with transaction.atomic():
-        assessment = _locked(assessment)
-        _ensure_open(assessment)
+        assessment = _locked(assessment.pk)
+        check_add(user, assessment)
         evidence = Evidence(
             assessment=assessment,
             kind=Evidence.Kind.URL,
@@ -276,8 +325,8 @@ def add_records(
     view are refused (the whole call changes nothing then)."""
     created = []
     with transaction.atomic():
-        assessment = _locked(assessment)
-        _ensure_open(assessment)
+        assessment = _locked(assessment.pk)
+        check_add(user, assessment)
         linked = linked_record_keys(assessment)
         for record in records:
             model = _stored_model(record)
@@ -307,10 +356,16 @@ def add_records(
 
 
 def remove(user, evidence: Evidence) -> None:
-    """Delete one evidence item; its stored file goes once no other evidence refers to the same bytes."""
+    """Delete one evidence item (the PIC side, while the assessment is editable); its stored file goes
+    once no other evidence refers to the same bytes."""
     with transaction.atomic():
-        evidence = Evidence.objects.select_related("assessment__period").get(pk=evidence.pk)
-        _ensure_open(evidence.assessment)
+        assessment = _locked(evidence.assessment_id)
+        evidence = Evidence.objects.get(pk=evidence.pk)
+        if not may_remove_from(user, assessment):
+            raise TransitionError(
+                NOT_PERMITTED, _("Only the PIC of this indicator may remove its evidence."), status=403
+            )
+        ensure_editable(assessment)
         name = evidence.file.name if evidence.kind == Evidence.Kind.FILE else ""
         services.delete_object(user, evidence)
         if name:
@@ -320,3 +375,34 @@ def remove(user, evidence: Evidence) -> None:
 def _delete_if_unused(name: str) -> None:
     if not Evidence.objects.filter(file=name).exists():
         default_storage.delete(name)
+
+
+# --- What a submission handed over ----------------------------------------------------------------
+
+
+def snapshot(assessment: IndicatorAssessment) -> list[dict]:
+    """The assessment's evidence as the submit step records it in its event: enough to tell later
+    whether what was reviewed is what was submitted (ids, file names and checksums, addresses, records)."""
+    items = []
+    for item in Evidence.objects.filter(assessment=assessment).select_related("record_type").order_by("pk"):
+        entry = {"id": item.pk, "kind": item.kind, "title": item.title}
+        if item.kind == Evidence.Kind.FILE:
+            entry |= {"name": item.original_name, "sha256": item.sha256, "size": item.size}
+        elif item.kind == Evidence.Kind.URL:
+            entry["url"] = item.url
+        elif item.record_type_id:
+            entry |= {
+                "record_type": f"{item.record_type.app_label}.{item.record_type.model}",
+                "record_id": item.record_id,
+            }
+        items.append(entry)
+    return items
+
+
+def submitted_evidence(assessment: IndicatorAssessment) -> list[dict] | None:
+    """The evidence the latest submission of the assessment handed over, or None if no submission
+    recorded it (none yet, or made before submissions recorded their evidence)."""
+    event = events_of(assessment).filter(transition="submit").order_by("-timestamp", "-pk").first()
+    if event is None or not isinstance(event.payload, dict) or "evidence" not in event.payload:
+        return None
+    return event.payload["evidence"]

@@ -35,7 +35,7 @@ from simpul.core.workflow import (
     record_event,
     transition,
 )
-from simpul.evaluation import loader, planning, scoring
+from simpul.evaluation import evidence, loader, planning, scoring
 from simpul.evaluation.models import (
     NATIONAL_STAGE_ORDER,
     ActionStatus,
@@ -181,7 +181,11 @@ def save_self_assessment(
 
     For the survey-scored indicator the PIC may give the survey value x instead: the level is then
     the framework's conversion of x, so the two can never disagree.
+
+    A submission freezes the evidence (see `evidence.ensure_editable`), and its event records which
+    evidence it handed over (`{"evidence": [...]}`, see `evidence.snapshot`): the review judges that.
     """
+    payload: dict = {}
 
     def apply(locked: IndicatorAssessment) -> None:
         chosen = level
@@ -194,15 +198,19 @@ def save_self_assessment(
             if locked.self_level is None or not locked.self_justification:
                 raise ValidationError(_("Give a level and a justification before submitting."))
             locked.submitted_at = timezone.now()
+            # Taken under the row lock that evidence changes also take, so no evidence slips in between;
+            # transition() writes the event after `apply`, with this dict filled in.
+            payload["evidence"] = evidence.snapshot(locked)
 
     with transaction.atomic():
-        saved = transition(user, assessment, "submit" if submit else "save_draft", apply=apply)
+        saved = transition(user, assessment, "submit" if submit else "save_draft", apply=apply, payload=payload)
         recompute_period(saved.period)
     return saved
 
 
 def withdraw(user, assessment: IndicatorAssessment, note: str = "") -> IndicatorAssessment:
-    """The PIC takes a submission back before it is reviewed; it is a draft again, levels unchanged."""
+    """The PIC takes a submission back before it is reviewed; it is a draft again, levels unchanged,
+    and its evidence may change again."""
 
     def apply(locked: IndicatorAssessment) -> None:
         locked.submitted_at = None

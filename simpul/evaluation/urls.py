@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simpul.evaluation import urls_evidence, views
+from simpul.evaluation import views
 
 app_name = "evaluation"
 
@@ -17,7 +17,13 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", views.ReviewView.as_view(), name="indicatorassessment_review"),
     path("assessments/<int:pk>/national/", views.NationalResultView.as_view(), name="indicatorassessment_national"),
     *views.AssessmentViews.urls(),
-    *urls_evidence.urlpatterns,
+    path("assessments/<int:pk>/evidence/", views.EvidenceView.as_view(), name="evidence"),
+    path("assessments/<int:pk>/evidence/add/<str:kind>/", views.EvidenceAddView.as_view(), name="evidence_add"),
+    path("assessments/<int:pk>/evidence/records/", views.RecordSearchView.as_view(), name="evidence_records"),
+    path("assessments/<int:pk>/hints/", views.HintsView.as_view(), name="evidence_hints"),
+    path("assessments/<int:pk>/hints/accept/", views.HintAcceptView.as_view(), name="evidence_hint_accept"),
+    path("evidence/<int:pk>/delete/", views.EvidenceDeleteView.as_view(), name="evidence_delete"),
+    path("evidence/<int:pk>/download/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("periods/<int:pk>/analysis/", views.PeriodAnalysisView.as_view(), name="period_analysis"),
     path("periods/<int:pk>/planner/", views.PlannerView.as_view(), name="period_planner"),
     path("periods/<int:pk>/planner/whatif/", views.WhatIfView.as_view(), name="period_whatif"),

@@ -23,8 +23,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from simpul.core import permissions
+from simpul.core import services as core_services
 from simpul.core.api.permissions import ScopedModelPermission
-from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
+from simpul.core.api.viewsets import PreconditionFailed, ReadOnlyScopedModelViewSet, ScopedModelViewSet
 from simpul.core.workflow import TransitionError, events_of
 from simpul.evaluation import evidence, filters, scoring, services
 from simpul.evaluation.api import serializers
@@ -400,7 +401,9 @@ class NationalStageResultViewSet(ReadOnlyScopedModelViewSet):
 
 class EvidenceViewSet(ScopedModelViewSet):
     """Evidence of the items: list, add (a file as multipart/form-data, a Simpul record or a web
-    address as JSON) and remove, through the same functions as the evidence page."""
+    address as JSON) and remove, through the same functions as the evidence page. Adding and removing
+    are refused with 409 while the item is submitted or accepted (`evidence_frozen`) or its period is
+    closed (`period_closed`); removing by anyone but the item's PIC side with 403 (`not_permitted`)."""
 
     queryset = Evidence.objects.select_related("record_type", "assessment__period")
     serializer_class = serializers.EvidenceSerializer
@@ -426,6 +429,10 @@ class EvidenceViewSet(ScopedModelViewSet):
         serializer.instance = created
 
     def perform_destroy(self, instance):
+        # The base class's If-Match check, which this override would otherwise skip.
+        expected = self._expected_version()
+        if expected is not None and expected != core_services.row_version(instance):
+            raise PreconditionFailed(str(core_services.EditConflict(instance)))
         with service_errors():
             evidence.remove(self.request.user, instance)
 

@@ -424,8 +424,10 @@ def test_evidence_of_a_closed_period_cannot_change(world, period):
     again = client.post(
         f"{BASE}/evidence/", {"assessment": own.pk, "kind": "url", "url": "https://akab.go.id/2"}, format="json"
     )
-    assert again.status_code == 400
-    assert client.delete(f"{BASE}/evidence/{added.json()['id']}/").status_code == 400
+    assert again.status_code == 409
+    assert again.json()["code"] == "period_closed"
+    removed = client.delete(f"{BASE}/evidence/{added.json()['id']}/")
+    assert (removed.status_code, removed.json()["code"]) == (409, "period_closed")
     assert Evidence.objects.filter(assessment=own).count() == 1
 
 

@@ -126,7 +126,8 @@ def test_the_same_file_twice_is_stored_once_and_removed_with_its_last_evidence(
         evidence.remove(scene.operator_a1, first)
     assert len(stored_files(scene.media)) == 1  # still the evidence of indicator 17
     with django_capture_on_commit_callbacks(execute=True):
-        evidence.remove(scene.evaluator_a, second)
+        # Added by the evaluator, removed by the indicator's PIC: only the PIC side removes evidence.
+        evidence.remove(scene.operator_a2, second)
     assert stored_files(scene.media) == []
 
 
@@ -331,9 +332,10 @@ def test_closed_period_refuses_every_evidence_change(records):
         client.post(add_url(records.item, "file"), {"file": SimpleUploadedFile("a.pdf", PDF)}),
         client.post(add_url(records.item, "record"), {"record": evidence.record_key(records.own_app)}),
     ):
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert closed in response.content.decode()
-    response = client.post(reverse("evaluation:evidence_delete", args=[item.pk]), follow=True)
+    response = client.post(reverse("evaluation:evidence_delete", args=[item.pk]))
+    assert response.status_code == 409
     assert closed in response.content.decode()
     assert list(Evidence.objects.all()) == [item]
     assert stored_files(records.media) == []

@@ -132,7 +132,7 @@ def test_accepting_is_refused_when_the_period_is_closed_or_the_user_may_not_add(
     assert client_for(scene.asn_a1).post(url, {"hint": "application_hosting-0"}).status_code == 404
     services.set_period_status(scene.admin_a, scene.period, PeriodStatus.CLOSED)
     response = client_for(scene.operator_a1).post(url, {"hint": "application_hosting-0"})
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "This evaluation period is closed" in response.content.decode()
     assert not Evidence.objects.exists()
 

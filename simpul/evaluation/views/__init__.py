@@ -1,7 +1,7 @@
 """Pages of the evaluation module, one module per part of it; `urls.py` takes the views from here.
 
 The views stay thin: what a user may see comes from `permissions.restrict`, every change from
-`simpul.evaluation.services`.
+`simpul.evaluation.services` (evidence: `simpul.evaluation.evidence`).
 """
 
 from simpul.evaluation.views.actions import ActionListView, ActionStatusView
@@ -12,6 +12,15 @@ from simpul.evaluation.views.assessments import (
     ReviewView,
     SelfAssessmentView,
     WithdrawView,
+)
+from simpul.evaluation.views.evidence import (
+    EvidenceAddView,
+    EvidenceDeleteView,
+    EvidenceDownloadView,
+    EvidenceView,
+    HintAcceptView,
+    HintsView,
+    RecordSearchView,
 )
 from simpul.evaluation.views.frameworks import FrameworkUploadView, FrameworkViews
 from simpul.evaluation.views.overview import OverviewView
@@ -25,8 +34,14 @@ __all__ = [
     "AssessmentViews",
     "ComparisonView",
     "EffortView",
+    "EvidenceAddView",
+    "EvidenceDeleteView",
+    "EvidenceDownloadView",
+    "EvidenceView",
     "FrameworkUploadView",
     "FrameworkViews",
+    "HintAcceptView",
+    "HintsView",
     "IndicatorHistoryView",
     "NationalResultView",
     "OverviewView",
@@ -37,6 +52,7 @@ __all__ = [
     "PeriodViews",
     "PlanToActionsView",
     "PlannerView",
+    "RecordSearchView",
     "ReviewView",
     "SelfAssessmentView",
     "TrendView",

@@ -17,7 +17,7 @@ from simpul.core import permissions
 from simpul.core.models import AuditEntry
 from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectListView, object_timeline
 from simpul.core.workflow import TransitionError
-from simpul.evaluation import filters, forms, services, tables
+from simpul.evaluation import evidence, filters, forms, services, tables
 from simpul.evaluation.models import (
     NATIONAL_STAGE_ORDER,
     AssessmentStatus,
@@ -144,6 +144,12 @@ def assessment_context(request, assessment: IndicatorAssessment, **overrides) ->
         "can_review": can_review,
         "can_accept": "accept" in steps,
         "can_national": can_national,
+        # What the review judges: the evidence the submission froze, as its event recorded it.
+        "submitted_evidence": (
+            evidence.submitted_evidence(assessment)
+            if assessment.status in (AssessmentStatus.SUBMITTED, AssessmentStatus.ACCEPTED)
+            else None
+        ),
         "self_form": self_form_for(assessment) if can_self else None,
         "review_form": review_form_for(assessment) if can_review else None,
         "national_form": forms.NationalResultForm() if can_national else None,

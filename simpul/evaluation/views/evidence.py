@@ -4,6 +4,10 @@ the authorised download, the record picker and the hints from Simpul data.
 Each page first finds the assessment among those the user may view (else 404), and every change goes
 through simpul/evaluation/evidence.py. The panels are htmx partials embedded in the assessment page
 (`_evidence.html`, `_hints.html`); without JavaScript the same forms post to full pages.
+
+A change the evidence functions refuse (`TransitionError`) is a 403 when the user may not make it at
+all, else its message in the panel: with the step's status (409: period closed, evidence frozen under
+review) on a full page, with 200 for htmx, which swaps only 2xx answers.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from simpul.core import files, permissions
+from simpul.core.workflow import TransitionError
 from simpul.evaluation import evidence, hints
-from simpul.evaluation.forms_evidence import (
+from simpul.evaluation.forms import (
     EvidenceFileForm,
     EvidenceRecordForm,
     EvidenceUrlForm,
@@ -53,11 +58,14 @@ def evidence_form(kind: str, assessment: IndicatorAssessment, data=None, files_d
 def panel_context(request, assessment: IndicatorAssessment, forms: dict | None = None) -> dict:
     """Everything the evidence panel shows; the assessment page may call this to render it inline."""
     forms = forms or {}
+    frozen = not assessment.period.is_closed and not evidence.is_editable(assessment)
     context = {
         "assessment": assessment,
         "rows": evidence.evidence_rows(request.user, assessment),
         "may_add": evidence.may_add_evidence(request.user, assessment),
         "closed": assessment.period.is_closed,
+        # Why the add and remove controls are gone while the assessment is with its reviewers.
+        "frozen": evidence.frozen_message(assessment) if frozen else "",
         "required": required_evidence(assessment),
         "file_form": forms.get("file") or evidence_form("file", assessment),
         "url_form": forms.get("url") or evidence_form("url", assessment),
@@ -105,6 +113,17 @@ class AssessmentMixin(LoginRequiredMixin):
             return redirect(target)
         return redirect("evaluation:evidence", pk=assessment.pk)
 
+    def refused(self, assessment: IndicatorAssessment, error: TransitionError, active: str = ""):
+        if error.status == 403:
+            raise PermissionDenied(error.detail)
+        # Read again: the state that refused may be newer than the page (submitted meanwhile), and the
+        # panel should now show it; its frozen note then says why, so the same words are not repeated.
+        assessment = self.get_assessment(assessment.pk)
+        frozen = error.code == evidence.EVIDENCE_FROZEN and not evidence.is_editable(assessment)
+        return self.render_panel(
+            assessment, {"record_errors": [] if frozen else [error.detail], "active": active}, status=error.status
+        )
+
     def render_panel(
         self, assessment: IndicatorAssessment, forms: dict | None = None, status: int = 200, changed: bool = False
     ):
@@ -131,15 +150,19 @@ class EvidenceAddView(AssessmentMixin, View):
 
     def post(self, request, pk, kind):
         assessment = self.get_assessment(pk)
-        if not evidence.may_add_evidence(request.user, assessment) and not assessment.period.is_closed:
-            raise PermissionDenied(_("You may not add evidence to this indicator."))
+        if kind not in FORMS and kind != "record":
+            raise Http404
+        try:
+            evidence.check_add(request.user, assessment)
+        except TransitionError as error:
+            return self.refused(assessment, error, kind)
         try:
             if kind == "record":
                 form = EvidenceRecordForm(request.POST, user=request.user, assessment=assessment)
                 if not form.is_valid():
                     return self.refuse(assessment, {"record_errors": form.non_field_errors(), "active": kind})
                 created = evidence.add_records(request.user, assessment, form.records)
-            elif kind in FORMS:
+            else:
                 form = evidence_form(kind, assessment, request.POST, request.FILES)
                 if not form.is_valid():
                     return self.refuse(assessment, {kind: form, "active": kind})
@@ -152,8 +175,8 @@ class EvidenceAddView(AssessmentMixin, View):
                     created = [
                         evidence.add_url(request.user, assessment, data["url"], data["title"], data["description"])
                     ]
-            else:
-                raise Http404
+        except TransitionError as error:
+            return self.refused(assessment, error, kind)
         except ValidationError as error:
             return self.refuse(assessment, {"record_errors": error.messages, "active": kind})
         if not request.htmx:
@@ -171,7 +194,7 @@ class EvidenceAddView(AssessmentMixin, View):
 
 
 class EvidenceDeleteView(AssessmentMixin, View):
-    """Remove one evidence item (delete permission in scope, period open)."""
+    """Remove one evidence item: the PIC side only, while the assessment is editable and its period open."""
 
     def post(self, request, pk):
         item = get_object_or_404(
@@ -180,11 +203,8 @@ class EvidenceDeleteView(AssessmentMixin, View):
         assessment = item.assessment
         try:
             evidence.remove(request.user, item)
-        except ValidationError as error:
-            if request.htmx:
-                return self.render_panel(assessment, {"record_errors": error.messages})
-            messages.error(request, " ".join(error.messages))
-            return self.back(assessment)
+        except TransitionError as error:
+            return self.refused(assessment, error)
         if request.htmx:
             return self.render_panel(assessment, changed=True)
         messages.success(request, _("The evidence “%(title)s” was removed.") % {"title": item.title})
@@ -247,8 +267,10 @@ class HintAcceptView(HintsView):
 
     def post(self, request, pk):
         assessment = self.get_assessment(pk)
-        if not evidence.may_add_evidence(request.user, assessment) and not assessment.period.is_closed:
-            raise PermissionDenied(_("You may not add evidence to this indicator."))
+        try:
+            evidence.check_add(request.user, assessment)
+        except TransitionError as error:
+            return self.refused_hint(assessment, error)
         hint = hints.hint_by_id(request.user, assessment, request.POST.get("hint", ""))
         if hint is None:
             raise Http404
@@ -261,6 +283,8 @@ class HintAcceptView(HintsView):
             )
         try:
             created = evidence.add_records(request.user, assessment, records)
+        except TransitionError as error:
+            return self.refused_hint(assessment, error)
         except ValidationError as error:
             return self.render_hints(assessment, status=200 if request.htmx else 400, error=" ".join(error.messages))
         message = ngettext(
@@ -273,3 +297,8 @@ class HintAcceptView(HintsView):
             return response
         messages.success(request, message)
         return redirect("evaluation:evidence", pk=assessment.pk)
+
+    def refused_hint(self, assessment, error: TransitionError):
+        if error.status == 403:
+            raise PermissionDenied(error.detail)
+        return self.render_hints(assessment, status=200 if self.request.htmx else error.status, error=error.detail)
