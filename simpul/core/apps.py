@@ -14,12 +14,37 @@ class CoreConfig(SimpulModule, AppConfig):
     verbose_name = _("Core")
 
     order = 90
-    navigation = (NavEntry(_("Audit trail"), "core:auditentry_list", "core.auditentry"),)
-    # The audit trail is for auditors and the Admin SPBE. Import jobs, the schedule, the chain head and
-    # workflow events (shown only with their record) are reached through no restrict(), so none is granted.
+    navigation = (
+        NavEntry(_("Audit trail"), "core:auditentry_list", "core.auditentry"),
+        # Those who follow workflows across the instansi; the others reach a record's events from its page.
+        NavEntry(
+            _("Workflow events"),
+            "core:workflowevent_list",
+            "core.workflowevent",
+            roles=(
+                "admin_spbe",
+                "evaluator_pj",
+                "evaluator_pengumpul",
+                "evaluator_analis",
+                "evaluator_operator",
+                "auditor",
+            ),
+        ),
+    )
+    # The audit trail is for auditors and the Admin SPBE. A workflow event is seen by whoever may view its
+    # record (the record decides, see WorkflowEvent.scope_record_fields), so every role that views records
+    # with workflows holds it. Import jobs, the schedule and the chain head are reached through no
+    # restrict(), so none is granted.
     grants = {
-        "admin_spbe": {"core.auditentry": VIEW},
-        "auditor": {"core.auditentry": VIEW},
+        "admin_spbe": {"core.auditentry": VIEW, "core.workflowevent": VIEW},
+        "koordinator": {"core.workflowevent": VIEW},
+        "evaluator_pj": {"core.workflowevent": VIEW},
+        "evaluator_pengumpul": {"core.workflowevent": VIEW},
+        "evaluator_analis": {"core.workflowevent": VIEW},
+        "evaluator_operator": {"core.workflowevent": VIEW},
+        "operator_opd": {"core.workflowevent": VIEW},
+        "pimpinan": {"core.workflowevent": VIEW},
+        "auditor": {"core.auditentry": VIEW, "core.workflowevent": VIEW},
     }
     urls = "simpul.core.urls"
     api_urls = "simpul.core.api.urls"

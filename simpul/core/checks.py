@@ -54,6 +54,9 @@ def _check_module(module) -> list[checks.Error]:
     for entry in module.navigation:
         if not _model_exists(entry.model):
             error(f"the menu entry {entry.label!s} names an unknown model {entry.model!r}.")
+        unknown_roles = sorted(set(entry.roles) - set(permissions.roles()))
+        if unknown_roles:
+            error(f"the menu entry {entry.label!s} names unknown roles {unknown_roles}.")
     for entry in module.linkable_types:
         if not entry.key.startswith(f"{module.label}."):
             error(f"the linkable type key {entry.key!r} must start with '{module.label}.'.")

@@ -10,7 +10,10 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"navigation": []}
     items = []
+    held = {grant.role for grant in permissions.user_grants(user)}
     for entry in modules.navigation():
+        if entry.roles and not user.is_superuser and not held & set(entry.roles):
+            continue
         if permissions.has_model_permission(user, "view", apps.get_model(entry.model)):
             url = reverse(entry.url_name)
             items.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})

@@ -24,11 +24,16 @@ from django.utils.module_loading import import_string
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A menu entry, shown to users who may view at least some records of `model` ("app.model")."""
+    """A menu entry, shown to users who may view at least some records of `model` ("app.model").
+
+    `roles`, when given, shows it only to holders of one of these roles (and superusers): a page that other
+    roles reach from their records, not from the menu.
+    """
 
     label: str
     url_name: str
     model: str
+    roles: tuple[str, ...] = ()
 
 
 class SimpulModule:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast
 from django.utils.module_loading import import_string
 
 from simpul.core import modules
@@ -166,6 +167,10 @@ def scope_filter(model, user, action: str) -> Q | None:
     if user.is_superuser:
         return None
     label = model_label(model)
+    if getattr(model, "scope_record_fields", None):
+        if not any(action in role_actions(grant.role, label) for grant in user_grants(user)):
+            return Q(pk__in=[])
+        return _about_viewable_records(model, user)
     query = Q(pk__in=[])
     for grant in user_grants(user):
         if action in role_actions(grant.role, label):
@@ -174,6 +179,42 @@ def scope_filter(model, user, action: str) -> Q | None:
                 # An empty Q covers every row (national data); OR-ing it would be a no-op in Django.
                 return None
             query |= grant_q
+    return query
+
+
+def _about_viewable_records(model, user) -> Q:
+    """The rows of `model` (a row about another record, e.g. a workflow event) whose record `user` may view.
+
+    `model.scope_record_fields` names its content type and object id fields. The record's own scope
+    decides, not the row's: an OPD that may read another OPD's shared record reads its history too, and a
+    record moved to another OPD takes its history along. One condition per record type that rows are
+    about, each the user's viewable records of that type as a subquery, so the database filters the rows
+    whatever their number.
+    """
+    type_field, id_field = model.scope_record_fields
+    content_types = model._meta.get_field(type_field).related_model
+    # The few record types that have rows at all; each is one probe of the (type, id) index.
+    present = content_types.objects.filter(
+        models.Exists(model._base_manager.filter(**{type_field: models.OuterRef("pk")}))
+    )
+    query = Q(pk__in=[])
+    for content_type in present:
+        record_model = content_type.model_class()
+        if record_model is None or record_model is model or not has_model_permission(user, "view", record_model):
+            continue
+        same_type = Q(**{f"{type_field}_id": content_type.pk})
+        records = scope_filter(record_model, user, "view")
+        if records is None:
+            query |= same_type
+            continue
+        # Object ids are stored as text (any record type's key fits), so the keys are compared as text.
+        viewable = (
+            record_model._default_manager.filter(records)
+            .order_by()
+            .annotate(_key_text=Cast("pk", output_field=models.CharField()))
+            .values("_key_text")
+        )
+        query |= same_type & Q(**{f"{id_field}__in": viewable})
     return query
 
 

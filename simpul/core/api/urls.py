@@ -6,4 +6,5 @@ app_name = "core-api"
 
 router = DefaultRouter()
 router.register("audit-entries", views.AuditEntryViewSet)
+router.register("workflow-events", views.WorkflowEventViewSet)
 urlpatterns = router.urls

@@ -39,6 +39,9 @@ class WorkflowEvent(models.Model):
     instansi_id = models.BigIntegerField(_("instansi"), null=True, blank=True, db_index=True)
     opd_id = models.BigIntegerField(_("OPD"), null=True, blank=True, db_index=True)
 
+    # Who may see an event is who may view its record (permissions.restrict); the instansi and OPD ids
+    # are the record's when the event was written, kept for reports.
+    scope_record_fields = ("content_type", "object_id")
     scope_instansi_path = "instansi_id"
     scope_opd_path = "opd_id"
 

@@ -62,6 +62,7 @@ def test_navigation_keeps_its_order_and_labels():
         ("Regional departments", "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
         ("Users", "organizations:user_list", "organizations.user"),
         ("Audit trail", "core:auditentry_list", "core.auditentry"),
+        ("Workflow events", "core:workflowevent_list", "core.workflowevent"),
     ]
 
 
@@ -252,6 +253,14 @@ def test_the_system_check_reports_a_misspelt_model(declared):
     assert all(isinstance(error, checks.Error) for error in errors)
     assert "unknown model 'core.auditentrie'" in errors[0].msg
     assert "unknown model 'core.nothing'" in errors[1].msg
+
+
+def test_the_system_check_reports_a_menu_entry_for_an_unknown_role(declared):
+    entry = modules.NavEntry("Audit", "core:auditentry_list", "core.auditentry", roles=("auditor", "bupati"))
+    declared(fake("core", loader="", navigation=(entry,)))
+    assert [error.msg for error in check_modules()] == [
+        "Module 'core': the menu entry Audit names unknown roles ['bupati']."
+    ]
 
 
 # --- The permission page and the dependency rule ---------------------------------------------------
