@@ -2,7 +2,7 @@
 
 import pytest
 
-from simpul.organizations.tests.factories import InstansiFactory, PerangkatDaerahFactory, user_with_role
+from simpul.organizations.tests.factories import make_world
 
 
 @pytest.fixture(autouse=True)
@@ -14,26 +14,7 @@ def fast_password_hasher(settings):
 @pytest.fixture
 def world(db):
     """Two instansi (A, B); A has OPDs a1, a2; B has b1. Users: admin of A, operator of a1, etc."""
-
-    class World:
-        pass
-
-    w = World()
-    w.inst_a = InstansiFactory(slug="inst-a", name="Pemerintah Kabupaten A", official_domain="akab.go.id")
-    w.inst_b = InstansiFactory(slug="inst-b", name="Pemerintah Kabupaten B", official_domain="bkab.go.id")
-    w.a1 = PerangkatDaerahFactory(instansi=w.inst_a, short_name="A1", name="Dinas A Satu")
-    w.a2 = PerangkatDaerahFactory(instansi=w.inst_a, short_name="A2", name="Dinas A Dua")
-    w.b1 = PerangkatDaerahFactory(instansi=w.inst_b, short_name="B1", name="Dinas B Satu")
-    w.admin_a = user_with_role("admin_spbe", w.inst_a, username="admin-a", opd=None)
-    w.admin_b = user_with_role("admin_spbe", w.inst_b, username="admin-b", opd=None)
-    w.operator_a1 = user_with_role("operator_opd", w.inst_a, w.a1, username="operator-a1")
-    w.operator_a2 = user_with_role("operator_opd", w.inst_a, w.a2, username="operator-a2")
-    w.koordinator_a = user_with_role("koordinator", w.inst_a, username="koordinator-a")
-    w.auditor_a = user_with_role("auditor", w.inst_a, username="auditor-a")
-    w.pimpinan_a = user_with_role("pimpinan", w.inst_a, username="pimpinan-a")
-    w.evaluator_a = user_with_role("evaluator_pj", w.inst_a, username="evaluator-a")
-    w.asn_a1 = user_with_role("asn", w.inst_a, w.a1, username="asn-a1")
-    return w
+    return make_world()
 
 
 def pytest_collection_modifyitems(config, items):

@@ -24,6 +24,9 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         empty_text = _("No records match. Change the filter or add a new record.")
 
+    # Not shown by default; an export with it matches its rows to the API and to the record pages.
+    id = tables.Column(verbose_name=_("ID"))
+
     default_columns: tuple[str, ...] = ()
 
     @classmethod

