@@ -108,9 +108,15 @@ test: setup
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
 
+# pytest-xdist workers for the tests that do not commit; those that do (marked `serial` by conftest.py)
+# run afterwards in one process, since each ends by emptying the test database.
+TEST_WORKERS ?= auto
+PARALLEL := -n $(TEST_WORKERS) --dist loadfile
+
 # SQLite, the embedded default. pytest exits 5 when it collects no test: that fails the run too.
 test-unit: setup
-	$(BIN)/pytest -m "not browser" -q
+	$(BIN)/pytest -m "not browser and not serial" -q $(PARALLEL)
+	$(BIN)/pytest -m "not browser and serial" -q
 
 # The same tests on PostgreSQL when a server answers on $(PG_HOST):$(PG_PORT) (user postgres, trust).
 # pytest-django creates test_<name> fresh (--create-db); the name carries this shell's pid, the database
@@ -124,7 +130,9 @@ test-postgres: setup
 	export PGHOST=$(PG_HOST) PGPORT=$(PG_PORT)
 	$(BIN)/python scripts/pg_test_databases.py leftovers
 	trap '$(BIN)/python scripts/pg_test_databases.py drop "$$name"' EXIT
-	DATABASE_URL="postgres://postgres@$(PG_HOST):$(PG_PORT)/$$name" $(BIN)/pytest -m "not browser" -q --create-db
+	export DATABASE_URL="postgres://postgres@$(PG_HOST):$(PG_PORT)/$$name"
+	$(BIN)/pytest -m "not browser and not serial" -q --create-db $(PARALLEL)
+	$(BIN)/pytest -m "not browser and serial" -q --create-db
 
 # Real chromium through Playwright. Debian's package is installed when none is on PATH.
 test-browser: setup

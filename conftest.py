@@ -17,10 +17,25 @@ def world(db):
     return make_world()
 
 
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(transactional) or "transactional_db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by the markers set here
 def pytest_collection_modifyitems(config, items):
-    """Tests marked postgres_only run in the PostgreSQL pass of `make test` and are deselected (not
+    """Tests that commit (transactional_db) are marked `serial`: they end by emptying the test database,
+    migration-loaded data included, so `make test` runs them in a pass of their own after the parallel
+    one (pytest-xdist), never beside tests that read that data.
+
+    Tests marked postgres_only run in the PostgreSQL pass of `make test` and are deselected (not
     skipped) in the SQLite pass, where what they test cannot happen."""
     from django.conf import settings
+
+    for item in items:
+        if _commits(item):
+            item.add_marker(pytest.mark.serial)
 
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return

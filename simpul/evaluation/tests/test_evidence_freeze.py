@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from simpul.architecture.tests.factories import ApplicationFactory
@@ -31,6 +32,13 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 OTHER_PDF = b"%PDF-1.4\n% SK Tim Koordinasi SPBE\n%%EOF\n"
 BASE = "/api/evaluation"
 FROZEN_NOTE = "Evidence is frozen while under review; withdraw the submission to change it."
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The service's messages are compared in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
