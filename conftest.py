@@ -1,6 +1,12 @@
 """Shared fixtures: two instansi with two OPDs each, and users of every role, for permission tests."""
 
+import io
+import os
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from simpul.organizations.tests.factories import make_world
 
@@ -15,6 +21,33 @@ def fast_password_hasher(settings):
 def world(db):
     """Two instansi (A, B); A has OPDs a1, a2; B has b1. Users: admin of A, operator of a1, etc."""
     return make_world()
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The Lampung Timur demo (`simpul demo`, every module's loader), loaded once per test module inside
+    a transaction rolled back after the module's last test; each test runs in a savepoint within it
+    (pytest-django's `db`), so what a test changes is gone for the next. Loading it per test cost the
+    demo tests most of their time. Only for a module whose every test uses it: the demo stays in the
+    database from the first test that asks for it to the module's end."""
+    previous = os.environ.get("SIMPUL_DEMO_PASSWORD")
+    os.environ["SIMPUL_DEMO_PASSWORD"] = "Sandi-Demo-Uji-2026"  # noqa: S105 (the demo's test password)
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = tmp_path_factory.mktemp("demo-media")
+    try:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=str(media)),
+            transaction.atomic(),
+        ):
+            call_command("demo", stdout=io.StringIO())
+            yield
+            transaction.set_rollback(True)
+    finally:
+        if previous is None:
+            os.environ.pop("SIMPUL_DEMO_PASSWORD", None)
+        else:
+            os.environ["SIMPUL_DEMO_PASSWORD"] = previous
 
 
 def _commits(item) -> bool:

@@ -89,7 +89,7 @@ INFRASTRUCTURE = {
 
 
 @pytest.fixture
-def run_demo(db, monkeypatch):
+def run_demo(demo_once, db, monkeypatch):
     monkeypatch.setenv("SIMPUL_DEMO_PASSWORD", "Sandi-Demo-Uji-2026")
 
     def run():
@@ -115,8 +115,7 @@ def test_running_the_demo_twice_changes_nothing(run_demo):
     assert counts() == first
 
 
-def test_every_application_of_the_master_plan_exists_with_its_owner(run_demo):
-    run_demo()
+def test_every_application_of_the_master_plan_exists_with_its_owner(demo_once, db):
     owners = dict(
         Application.objects.filter(owner__instansi__slug="lampung-timur").values_list("name", "owner__short_name")
     )
@@ -126,8 +125,7 @@ def test_every_application_of_the_master_plan_exists_with_its_owner(run_demo):
     assert all(developers[name] == owner for name, owner in APPLICATIONS.items())
 
 
-def test_the_jepin_integrations_of_the_text(run_demo):
-    run_demo()
+def test_the_jepin_integrations_of_the_text(demo_once, db):
     integrated = set(
         Relationship.objects.filter(kind="integrates_with", target__name="JePin").values_list("source__name", flat=True)
     )
@@ -135,8 +133,7 @@ def test_the_jepin_integrations_of_the_text(run_demo):
     assert set(Application.objects.filter(single_window=True).values_list("name", flat=True)) == INTEGRATED_INTO_JEPIN
 
 
-def test_every_service_exists_with_its_owner_and_applications(run_demo):
-    run_demo()
+def test_every_service_exists_with_its_owner_and_applications(demo_once, db):
     for name, (owner, applications) in SERVICES.items():
         service = Service.objects.get(name=name)
         assert service.owner.short_name == owner, name
@@ -146,15 +143,13 @@ def test_every_service_exists_with_its_owner_and_applications(run_demo):
         assert realised_by == applications, name
 
 
-def test_the_shared_infrastructure_belongs_to_diskominfo(run_demo):
-    run_demo()
+def test_the_shared_infrastructure_belongs_to_diskominfo(demo_once, db):
     for name, (owner, kind) in INFRASTRUCTURE.items():
         component = InfrastructureComponent.objects.get(name=name)
         assert (component.owner.short_name, component.kind) == (owner, kind), name
 
 
-def test_the_demo_is_published_and_every_link_fits_the_vocabulary(run_demo):
-    run_demo()
+def test_the_demo_is_published_and_every_link_fits_the_vocabulary(demo_once, db):
     assert not Element.objects.filter(published=False).exists()
     for relationship in Relationship.objects.select_related("source__owner", "target__owner"):
         relationship.full_clean()

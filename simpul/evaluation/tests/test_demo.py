@@ -30,7 +30,7 @@ from simpul.organizations.models import User
 
 
 @pytest.fixture
-def run_demo(db, monkeypatch):
+def run_demo(demo_once, db, monkeypatch):
     monkeypatch.setenv("SIMPUL_DEMO_PASSWORD", "Sandi-Demo-Uji-2026")
 
     def run():
@@ -40,8 +40,7 @@ def run_demo(db, monkeypatch):
 
 
 @pytest.fixture
-def demo(run_demo):
-    run_demo()
+def demo(demo_once, db):
     periods = {p.year: p for p in EvaluationPeriod.objects.filter(instansi__slug="lampung-timur")}
     return periods
 
