@@ -143,7 +143,7 @@ test-browser: setup
 		$$sudo apt-get update
 		$$sudo apt-get install -y --no-install-recommends chromium
 	fi
-	$(BIN)/pytest -m browser -q
+	$(BIN)/pytest -m browser -q -n $(TEST_WORKERS) --dist load
 
 # --- Translations ----------------------------------------------------------------------------------
 # Extract the strings of the simpul package into simpul/locale/id (needs GNU gettext: developers only).
