@@ -111,7 +111,8 @@ def _publication_label(value: str) -> str:
 
 
 def element_timeline(element: models.Element) -> list:
-    """The element's audit entries and its own workflow events (publication), newest first."""
+    """The element's audit entries, those of its typed record (an Application's create and updates), and
+    its workflow events (publication, recorded on the element), newest first."""
     return [
         PublicationEventRow(item)
         if getattr(item, "is_workflow_event", False) and item.workflow == services.PUBLICATION_WORKFLOW

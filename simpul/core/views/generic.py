@@ -6,6 +6,8 @@ its pages and URL patterns; every page goes through `restrict()`.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,8 +26,7 @@ from django_tables2 import RequestConfig
 
 from simpul.core import importexport, importjobs, modules, permissions, services
 from simpul.core.display import object_fields
-from simpul.core.models import AuditEntry, ImportJob
-from simpul.core.workflow import events_of
+from simpul.core.models import AuditEntry, ImportJob, WorkflowEvent
 
 PAGE_SIZES = (25, 50, 100, 250)
 
@@ -165,18 +166,69 @@ class ObjectDetailView(ModelViewMixin, View):
         return render(request, self.config.detail_template or self.template_name, context)
 
 
+@functools.cache
+def same_record_models(model: type[models.Model]) -> tuple[type[models.Model], ...]:
+    """The concrete models whose rows with one primary key value are one record: the model itself, the
+    multi-table inheritance parents it extends and the children extending it, each linked by its primary
+    key (an Application is the Element with the same id). Without such inheritance, the model alone.
+
+    The audit trail records a change under the concrete model that was saved, and a workflow event names
+    the record as its service held it: the history of one record is spread over these types. Every child
+    type of a parent is named, not only the one a given row has: a child's row always has its parent's
+    primary key, so an entry of another child type with that id cannot be about another record, and
+    finding the row's own type would cost a query per child table.
+    """
+    model = model._meta.concrete_model
+    found = [model]
+    current = model
+    while (link := current._meta.pk).one_to_one and link.remote_field.parent_link and link.target_field.primary_key:
+        current = link.related_model._meta.concrete_model
+        found.append(current)
+    pending = [model]
+    while pending:
+        parent = pending.pop()
+        for relation in parent._meta.related_objects:
+            link = relation.field
+            if relation.one_to_one and relation.parent_link and link.primary_key and link.target_field.primary_key:
+                child = relation.related_model._meta.concrete_model
+                if child not in found:
+                    found.append(child)
+                    pending.append(child)
+    return tuple(found)
+
+
+def record_content_types(obj: models.Model) -> list[ContentType]:
+    """The content types the audit entries and workflow events of `obj` may be written under (see
+    `same_record_models`); read from the content type cache, so no query once it is warm."""
+    found = ContentType.objects.get_for_models(*same_record_models(type(obj)), for_concrete_models=True)
+    return list(found.values())
+
+
 def object_history(obj: models.Model) -> models.QuerySet:
-    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=True)
-    return AuditEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)).select_related("actor")
+    """The audit entries of a record, including those written for its inheritance parents and children."""
+    return AuditEntry.objects.filter(content_type__in=record_content_types(obj), object_id=str(obj.pk)).select_related(
+        "actor"
+    )
+
+
+def object_events(obj: models.Model) -> models.QuerySet:
+    """The workflow events of a record, including those written for its inheritance parents and children,
+    newest first (`workflow.events_of` reads one record type only)."""
+    return WorkflowEvent.objects.filter(
+        content_type__in=record_content_types(obj), object_id=str(obj.pk)
+    ).select_related("actor")
 
 
 def object_timeline(obj: models.Model, limit: int = 20, entries: models.QuerySet | None = None) -> list:
     """The newest audit entries and workflow events of a record, merged by time (the history panel).
 
+    A record of a multi-table inheritance model includes what was recorded under its parent and child
+    types with the same primary key (an element's page shows the changes of its typed Application and
+    the publication recorded on the Element). Two queries, whatever the length of the history.
     `entries` replaces the record's own audit entries (a view that also shows related records' entries).
     """
     entries = list((object_history(obj) if entries is None else entries)[:limit])
-    events = list(events_of(obj)[:limit])
+    events = list(object_events(obj)[:limit])
     for event in events:
         event.is_workflow_event = True
     return sorted(entries + events, key=lambda item: item.timestamp, reverse=True)[:limit]
