@@ -16,7 +16,11 @@ def object_fields(obj: models.Model, names: list[str] | None = None) -> list[dic
     for field in fields:
         value = getattr(obj, field.name, None)
         link = ""
-        if field.choices:
+        # A model may say how one of its fields reads (e.g. an id kept as a number names its record).
+        shown = getattr(obj, f"display_{field.name}", None)
+        if callable(shown):
+            value, link = shown()
+        elif field.choices:
             value = getattr(obj, f"get_{field.name}_display")()
         elif isinstance(field, models.BooleanField):
             value = _("Yes") if value else _("No")

@@ -3,12 +3,14 @@
 import hashlib
 import json
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,6 +141,12 @@ class AuditEntry(models.Model):
     def get_scope_ids(self) -> tuple[int | None, int | None]:
         return self.instansi_id, self.opd_id
 
+    def display_instansi_id(self) -> tuple[str, str]:
+        return _scope_record("organizations.Instansi", self.instansi_id)
+
+    def display_opd_id(self) -> tuple[str, str]:
+        return _scope_record("organizations.PerangkatDaerah", self.opd_id)
+
     def change_rows(self) -> list[tuple[str, object, object]]:
         """(field label, before, after) for display: the model's verbose names and choice labels."""
         fields = _fields_of(self.content_type_id)
@@ -160,10 +168,36 @@ def _fields_of(content_type_id: int) -> dict:
     return fields
 
 
+def _scope_record(label: str, pk: int | None) -> tuple[str, str]:
+    """The entry's instansi or OPD by name, linked; kept as ids so that the chain outlives the records."""
+    if pk is None:
+        return "—", ""
+    record = apps.get_model(label)._default_manager.filter(pk=pk).first()
+    if record is None:
+        return f"#{pk}", ""
+    return str(record), record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
+
+
+def _readable(value) -> str:
+    """A structured value (a JSON field's) as text people read: "key: value" pairs, items by commas."""
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_readable(item)}" for key, item in value.items()) or "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(_readable(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return "—" if value is None else str(value)
+
+
 def _shown_value(field, value, names: RelatedNames):
-    """A stored value as people read it: choice labels, the related record's name, local dates."""
+    """A stored value as people read it: choice labels, the related record's name, local dates, yes/no,
+    and structured values as text."""
     if field is None or value in (None, ""):
-        return value
+        return _readable(value) if isinstance(value, dict | list | bool) else value
+    if isinstance(field, models.BooleanField) or isinstance(value, bool):
+        return _readable(value in (True, "True", "true", 1))
+    if isinstance(value, dict | list):
+        return _readable(value)
     if field.choices:
         return {str(key): str(label) for key, label in field.flatchoices}.get(str(value), value)
     if field.many_to_one:
