@@ -61,6 +61,12 @@ def test_home_and_opd_list_fit_a_phone(phone):
     assert_no_horizontal_overflow(phone)
     screenshot(phone, "mobile-opd-list")
 
+    # The filters other than the search fold behind one button on a phone, and unfold on a tap.
+    expect(phone.locator("#list-filters")).to_be_hidden()
+    phone.get_by_test_id("filter-toggle").click()
+    expect(phone.locator("#list-filters")).to_be_visible()
+    assert_no_horizontal_overflow(phone)
+
     # The search works on a phone too.
     phone.locator("#id_q").fill("BAPPEDA")
     expect(phone.get_by_test_id("result-count")).to_have_text("1 record")

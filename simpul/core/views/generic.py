@@ -120,6 +120,13 @@ class ObjectListView(ModelViewMixin, View):
             if filterset.is_valid()
             else [],
         }
+        # The filters folded behind one button on a phone (all but the search box) that are in use.
+        context["active_filter_count"] = (
+            sum(1 for name, value in filterset.form.cleaned_data.items() if name != "q" and value not in (None, "", []))
+            if filterset.is_valid()
+            else 0
+        )
+
         template = "core/partials/list_results.html" if request.htmx else self.template_name
         return render(request, template, context)
 
