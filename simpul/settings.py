@@ -43,6 +43,8 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 DEBUG = env_bool("SIMPUL_DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused CSRF check answers with Simpul's "form has expired" page (JSON under /api/).
+CSRF_FAILURE_VIEW = "simpul.core.views.errors.csrf_failure"
 # Behind a reverse proxy that sets X-Forwarded-For itself, its first address is the client's (logs, audit
 # trail, sign-in lockout). Off by default: without such a proxy a client could forge its address.
 SIMPUL_TRUST_X_FORWARDED_FOR = env_bool("SIMPUL_TRUST_X_FORWARDED_FOR", False)

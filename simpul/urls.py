@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from simpul.core import modules
+from simpul.core.views import errors
 from simpul.core.views.health import healthz
 from simpul.core.views.search import search
 
@@ -25,6 +26,7 @@ api_patterns = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", errors.favicon, name="favicon"),
     *modules.root_url_patterns(),
     path("search/", search, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,3 +34,10 @@ urlpatterns = [
     *modules.url_patterns(),
     path("api/", include(api_patterns)),
 ]
+
+# Error pages in Simpul's layout, JSON under /api/ (simpul/core/views/errors.py; the CSRF refusal is
+# settings.CSRF_FAILURE_VIEW). Django uses them when DEBUG is off.
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
