@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from simpul.core import permissions
 from simpul.core.cards import Card
 from simpul.core.models import AuditEntry
-from simpul.organizations.models import PerangkatDaerah, User
+from simpul.organizations.models import PerangkatDaerah, RoleAssignment, User
 
 
 def platform_cards(request) -> list[Card]:
@@ -28,7 +28,8 @@ def platform_cards(request) -> list[Card]:
                 items=[(str(u), u.get_absolute_url()) for u in without_role[:5]],
             )
         )
-    if permissions.has_model_permission(user, "view", PerangkatDaerah):
+    # Who gives OPDs their operators is who needs to know which have none (not the Bupati, not an operator).
+    if permissions.has_model_permission(user, "add", RoleAssignment):
         opds = permissions.restrict(PerangkatDaerah.objects.all(), user, "view")
         no_operator = opds.filter(is_active=True).exclude(
             pk__in=PerangkatDaerah.objects.filter(role_assignments__role="operator_opd").values("pk")
