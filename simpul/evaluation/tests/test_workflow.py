@@ -93,6 +93,10 @@ def test_full_cycle_draft_submit_return_resubmit_accept(scene):
     response = pic.post(self_url(item), {"self_level": "4", "justification": "SK terlampir", "action": "submit"})
     assert response.status_code == 302
     assert refreshed(item).status == AssessmentStatus.SUBMITTED
+    # Resubmitted, the return note is history: the level summary no longer shows it as the current word.
+    page = reviewer.get(item.get_absolute_url()).content.decode()
+    summary = page[page.index('data-testid="level-summary"') : page.index('id="levels"')]
+    assert "Lampirkan SK yang ditandatangani." not in summary
 
     # A final level other than the self-assessed one needs a note; then it is accepted.
     response = reviewer.post(review_url(item), {"action": "accept", "final_level": "3", "review_note": ""})
