@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When, Window
+from django.db.models import Case, Count, IntegerField, Q, Sum, When, Window
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from simpul.core import permissions
@@ -20,18 +19,11 @@ from simpul.evaluation.models import (
     IndicatorAssessment,
     PeriodScore,
     PeriodStatus,
-    ScoreBasis,
 )
+from simpul.evaluation.results import BASIS_RANK, YearResult, pick
 from simpul.evaluation.services import SELF_EDITABLE
 
 ITEMS_SHOWN = 5
-# The most authoritative result of a year first: national, then final internal, then self-assessment.
-BASIS_ORDER = Case(
-    When(basis=ScoreBasis.NATIONAL, then=Value(0)),
-    When(basis=ScoreBasis.INTERNAL, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def evaluation_cards(request) -> list[Card]:
@@ -139,19 +131,29 @@ def review_card(user) -> Card | None:
 
 
 def index_card(user) -> Card | None:
-    """For the Tim Koordinasi, pimpinan and evaluators: the latest complete Indeks SPBE of their instansi."""
+    """For the Tim Koordinasi, pimpinan and evaluators: the Indeks SPBE of the latest year of their instansi
+    whose result is complete, the value standing for that year (`results.pick`) with its basis."""
     instansi_ids = {g.instansi_id for g in _grants_for(user, "view", PeriodScore) if g.opd_id is None}
     if not instansi_ids:
         return None
+    # Every score of the instansi's periods, each period's best basis first: the rule of `results.pick`
+    # applied in one query, then the latest period whose standing result is complete.
     scores = (
         permissions.restrict(PeriodScore.objects.all(), user, "view")
-        .filter(period__instansi_id__in=instansi_ids, assessed=F("total"))
+        .filter(period__instansi_id__in=instansi_ids)
         .select_related("period__instansi")
-        .order_by("period__instansi__name", "-period__year", BASIS_ORDER)
+        .defer("domains", "aspects")
+        .order_by("period__instansi__name", "period__instansi_id", "-period__year", "period_id", BASIS_RANK)
     )
-    latest: dict[int, PeriodScore] = {}
+    by_period: dict[int, list[PeriodScore]] = {}
     for score in scores:
-        latest.setdefault(score.period.instansi_id, score)
+        by_period.setdefault(score.period_id, []).append(score)
+    latest: dict[int, tuple[PeriodScore, YearResult]] = {}
+    for period_scores in by_period.values():
+        result = pick(period_scores)
+        instansi_id = period_scores[0].period.instansi_id
+        if result is not None and result.complete and instansi_id not in latest:
+            latest[instansi_id] = (period_scores[0], result)
     if not latest:
         return Card(
             _("SPBE index"),
@@ -162,21 +164,15 @@ def index_card(user) -> Card | None:
         )
     several = len(latest) > 1
     lines = []
-    for score in latest.values():
-        line = _("%(year)s, %(basis)s result: %(predicate)s") % {
-            "year": score.period.year,
-            "basis": score.get_basis_display(),
-            "predicate": score.predicate or "–",
-        }
-        lines.append((f"{score.period.instansi}: {line}" if several else line, score))
+    for score, result in latest.values():
+        line = f"{score.period.year} · {result.label}"
+        lines.append((f"{score.period.instansi}: {line}" if several else line, result))
     first = lines[0][1]
     return Card(
         _("SPBE index"),
-        number_format(first.index, 2),
+        first.index_text,
         lines[0][0],
         _period_url(first.period_id),
         "info",
-        items=[
-            (f"{text} ({number_format(score.index, 2)})", _period_url(score.period_id)) for text, score in lines[1:]
-        ],
+        items=[(text, _period_url(result.period_id)) for text, result in lines[1:]],
     )

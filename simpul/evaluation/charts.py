@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from simpul.evaluation.frameworks import FrameworkSpec
+from simpul.evaluation.models import ScoreBasis
 
 # Series colours (Okabe–Ito): blue, orange, bluish green, vermillion, reddish purple.
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
@@ -57,6 +58,10 @@ class Chart:
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+    # A trend's key: a small drawing and what it means (marks per basis, hollow, dashed); shown under it.
+    key: list[tuple[SafeString, str]] = field(default_factory=list)
+    # A trend's lines between points, and whether each joins one measure (see `TrendSegment`).
+    segments: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,13 @@ def grouped_bars(
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """One period on the trend: its year, index, predicate, framework and that framework's bands."""
+    """One period on the trend: its year, value, predicate, framework and that framework's bands.
+
+    `basis` says which result the value is (self, internal, national; blank where it does not apply) and
+    `basis_label` names it, with its completeness where it is provisional ("final internal, 6/47 items
+    (provisional)"): a point is drawn with its basis's mark, and a line joins two points as one measure
+    only when they share basis and framework and both are complete.
+    """
 
     label: str
     value: float | None
@@ -211,12 +222,110 @@ class TrendPoint:
     note: str = ""
     # Not every item has a level yet (the rest count at the lowest): drawn hollow, not a real drop.
     provisional: bool = False
+    basis: str = ""
+    basis_label: str = ""
+
+
+@dataclass(frozen=True)
+class TrendSegment:
+    """The line between two consecutive points with a value; `comparable` only when it joins one measure.
+
+    `reasons` says why not: "framework" (another framework), "basis" (another basis), "provisional" (one end
+    is provisional). The chart draws a comparable segment solid and any other dashed.
+    """
+
+    start: str
+    end: str
+    start_basis: str
+    end_basis: str
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def comparable(self) -> bool:
+        return not self.reasons
+
+
+# How a point of each basis is drawn on a trend: a shape and a colour, so that neither alone carries the
+# basis. The colours are those of the bases' bars on a period's analysis page.
+BASIS_MARKS = {
+    "national": ("circle", SERIES_COLOURS[2]),
+    "internal": ("square", SERIES_COLOURS[1]),
+    "self": ("diamond", SERIES_COLOURS[0]),
+}
+DEFAULT_MARK = ("circle", SERIES_COLOURS[0])
+# The line of a trend whose points are on more than one basis: no basis's colour.
+MIXED_LINE = "#495057"
+DASH = "5 4"
+
+
+def _mark(shape: str, x: float, y: float, r: float, fill: str, stroke: str, attrs: str = "", inner: str = "") -> str:
+    common = f'fill="{fill}" stroke="{stroke}" stroke-width="2"{attrs}'
+    if shape == "square":
+        side = r * 1.7
+        element = f'<rect x="{x - side / 2:.1f}" y="{y - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" {common}'
+        return f"{element}>{inner}</rect>"
+    if shape == "diamond":
+        d = r * 1.35
+        path = f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y:.1f}L{x:.1f} {y + d:.1f}L{x - d:.1f} {y:.1f}Z"
+        return f'<path d="{path}" {common}>{inner}</path>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}>{inner}</circle>'
+
+
+def _key_icon(body: str) -> SafeString:
+    """A small drawing for the key under a chart (the text next to it says what it means)."""
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 14" width="24" height="14" aria-hidden="true" '
+        f'class="align-middle">{body}</svg>'
+    )
+
+
+def _joined(points: Sequence[TrendPoint]) -> list[tuple[int, int, TrendSegment]]:
+    """The lines between consecutive points with a value (by position), and why each does or does not join
+    one measure."""
+    valued = [index for index, point in enumerate(points) if point.value is not None]
+    joined = []
+    for i, j in itertools.pairwise(valued):
+        before, after = points[i], points[j]
+        reasons = []
+        if before.framework != after.framework:
+            reasons.append("framework")
+        if before.basis != after.basis:
+            reasons.append("basis")
+        if before.provisional or after.provisional:
+            reasons.append("provisional")
+        joined.append((i, j, TrendSegment(before.label, after.label, before.basis, after.basis, tuple(reasons))))
+    return joined
+
+
+def basis_name(basis: str) -> str:
+    """The plain name of a basis ("national"), or the key itself when it is none of the evaluation's."""
+    return str(ScoreBasis(basis).label) if basis in ScoreBasis.values else basis
+
+
+def _segment_title(segment: TrendSegment) -> str:
+    if segment.comparable:
+        return f"{segment.start} → {segment.end}"
+    parts = []
+    if "framework" in segment.reasons:
+        parts.append(_("new framework"))
+    if "basis" in segment.reasons:
+        parts.append(f"{basis_name(segment.start_basis) or '—'} → {basis_name(segment.end_basis) or '—'}")
+    if "provisional" in segment.reasons:
+        parts.append(_("provisional"))
+    return _("%(start)s → %(end)s: not the same measure (%(reasons)s)") % {
+        "start": segment.start,
+        "end": segment.end,
+        "reasons": "; ".join(parts),
+    }
 
 
 def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max: float) -> Chart:
-    """The index over the years as a line, each year's column shaded with its framework's predicate bands.
+    """The value over the years as one line, each year's column shaded with its framework's predicate bands.
 
-    Where the framework changes, a dashed line marks it: the values either side are not the same measure.
+    Each point is drawn with its basis's mark (`BASIS_MARKS`), hollow while provisional. Two points are joined
+    by a solid line only when they are one measure (same basis, same framework, both complete); any other
+    join is dashed and says why (`TrendSegment`, `Chart.segments`), and the key under the chart explains the
+    marks. Where the framework changes, a dashed vertical line marks it too.
     """
     width, height = WIDTH, 220
     left, right, top, bottom = 24, 8, FONT + 8, FONT + 16
@@ -227,6 +336,9 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
     # Too many years for their labels side by side: label every n-th, counted back from the latest.
     widest = max((_text_width(text) for p in points for text in (p.label, number(p.value) + "*")), default=0)
     every = max(1, math.ceil((widest + 4) / slot))
+    valued = [point for point in points if point.value is not None]
+    bases = list(dict.fromkeys(point.basis for point in valued))
+    line_colour = BASIS_MARKS.get(bases[0], DEFAULT_MARK)[1] if len(bases) == 1 else MIXED_LINE
 
     def labelled(index: int) -> bool:
         return (len(points) - 1 - index) % every == 0
@@ -261,25 +373,35 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
                 body.append(_text(x + 3, top + FONT, note))
             else:
                 body.append(_text(x - 3, top + FONT, note, "end"))
-    coordinates = [
-        (left + (index + 0.5) * slot, y_of(point.value), point, index)
+    coordinates = {
+        index: (left + (index + 0.5) * slot, y_of(point.value))
         for index, point in enumerate(points)
         if point.value is not None
-    ]
-    for (x1, y1, first, _i), (x2, y2, second, _j) in itertools.pairwise(coordinates):
-        dashed = ' stroke-dasharray="5 4"' if first.framework != second.framework else ""
+    }
+    joined = _joined(points)
+    segments = [segment for _i, _j, segment in joined]
+    for i, j, segment in joined:
+        (x1, y1), (x2, y2) = coordinates[i], coordinates[j]
+        dashed = "" if segment.comparable else f' stroke-dasharray="{DASH}"'
         body.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{SERIES_COLOURS[0]}" '
-            f'stroke-width="2.5"{dashed}/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{line_colour}" '
+            f'stroke-width="2.5"{dashed} data-from="{escape(segment.start)}" data-to="{escape(segment.end)}" '
+            f'data-joins="{"same" if segment.comparable else " ".join(segment.reasons)}">'
+            f"<title>{escape(_segment_title(segment))}</title></line>"
         )
-    for x, y, point, index in coordinates:
-        fill = "#ffffff" if point.provisional else SERIES_COLOURS[0]
-        note = f" ({escape(point.note)})" if point.provisional and point.note else ""
-        body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="{SERIES_COLOURS[0]}" stroke-width="2" '
-            f'data-value="{point.value:.2f}"{" data-provisional" if point.provisional else ""}>'
-            f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}{note}</title></circle>"
+    for index, (x, y) in coordinates.items():
+        point = points[index]
+        shape, colour = BASIS_MARKS.get(point.basis, DEFAULT_MARK)
+        about = point.basis_label or point.note
+        about = f" · {about}" if about else ""
+        attrs = (
+            f' data-year="{escape(point.label)}" data-value="{point.value:.2f}" data-basis="{escape(point.basis)}"'
+            + (' data-provisional="true"' if point.provisional else "")
         )
+        tooltip = (
+            f"<title>{escape(point.label)}: {number(point.value)} {escape(point.predicate)}{escape(about)}</title>"
+        )
+        body.append(_mark(shape, x, y, 4.5, "#ffffff" if point.provisional else colour, colour, attrs, tooltip))
         if labelled(index):
             label = number(point.value) + ("*" if point.provisional else "")
             body.append(_text(x, y - 9, label, "middle", TEXT, extra=' font-weight="600"'))
@@ -289,12 +411,54 @@ def trend(title: str, points: Sequence[TrendPoint], scale_min: float, scale_max:
             body.append(_text(x, top + plot_h + FONT + 2, point.label, "middle", TEXT))
         if point.value is None:
             body.append(_text(x, top + plot_h / 2, "—", "middle", MUTED))
-    desc = _("The index per year; shaded areas are the predicate bands of each year's framework.")
-    headers = [_("Year"), _("Index"), _("Predicate"), _("Framework")]
+    key = _trend_key(bases, valued, segments, line_colour)
+    desc = " ".join(
+        [_("The index per year; shaded areas are the predicate bands of each year's framework."), *(t for _i, t in key)]
+    )
+    with_basis = any(point.basis for point in points)
+    headers = [_("Year"), _("Index"), _("Predicate"), *([_("Basis")] if with_basis else []), _("Framework")]
     rows = [
-        [p.label, number(p.value), p.predicate or "—", p.framework + (f" ({p.note})" if p.note else "")] for p in points
+        [
+            p.label,
+            number(p.value) + ("*" if p.provisional and p.value is not None else ""),
+            p.predicate or "—",
+            *([p.basis_label or "—"] if with_basis else []),
+            p.framework + (f" ({p.note})" if p.note else ""),
+        ]
+        for p in points
     ]
-    return Chart(title, _svg(width, height, title, desc, body), headers, rows)
+    return Chart(title, _svg(width, height, title, desc, body), headers, rows, key=key, segments=segments)
+
+
+def _trend_key(bases, valued, segments, line_colour) -> list[tuple[SafeString, str]]:
+    """What the marks and lines of a trend mean, each with a small drawing of it."""
+    key = []
+    if any(bases):
+        for basis in bases:
+            shape, colour = BASIS_MARKS.get(basis, DEFAULT_MARK)
+            key.append((_key_icon(_mark(shape, 12, 7, 4, colour, colour)), basis_name(basis) or "—"))
+    if any(point.provisional for point in valued):
+        shape, colour = BASIS_MARKS.get(next(p.basis for p in valued if p.provisional), DEFAULT_MARK)
+        key.append(
+            (
+                _key_icon(_mark(shape, 12, 7, 4, "#ffffff", colour)),
+                _("hollow, with *: provisional, not every item has a level yet (a lower bound)"),
+            )
+        )
+    if any(not segment.comparable for segment in segments):
+        solid = f'<line x1="1" y1="7" x2="23" y2="7" stroke="{line_colour}" stroke-width="2.5"/>'
+        dashed = (
+            f'<line x1="1" y1="7" x2="23" y2="7" stroke="{line_colour}" stroke-width="2.5" stroke-dasharray="{DASH}"/>'
+        )
+        if any(segment.comparable for segment in segments):
+            key.append((_key_icon(solid), _("solid line: the same measure (one basis, one framework, both complete)")))
+        key.append(
+            (
+                _key_icon(dashed),
+                _("dashed line: not the same measure (another basis or framework, or a provisional value)"),
+            )
+        )
+    return key
 
 
 @dataclass(frozen=True)

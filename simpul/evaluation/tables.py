@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.tables import BaseTable
-from simpul.evaluation import models
+from simpul.evaluation import models, results
 
 
 def _level(value) -> str:
@@ -34,7 +34,8 @@ class FrameworkTable(BaseTable):
 
 class PeriodTable(BaseTable):
     year = tables.Column(linkify=True)
-    index = tables.Column(empty_values=(), orderable=False, verbose_name=_("Index (final internal)"))
+    # The value standing for the year (`results.pick`: national, else final internal, else self), with its basis.
+    index = tables.Column(empty_values=(), orderable=False, verbose_name=_("Index"))
 
     class Meta(BaseTable.Meta):
         model = models.EvaluationPeriod
@@ -47,10 +48,11 @@ class PeriodTable(BaseTable):
 
     def render_index(self, record):
         # The list's queryset prefetches the scores: no query per row.
-        for score in record.scores.all():
-            if score.basis == models.ScoreBasis.INTERNAL:
-                return f"{score.index} ({score.predicate})" if score.predicate else str(score.index)
-        return "—"
+        return render_to_string("evaluation/_year_result.html", {"result": results.year_result(record)})
+
+    def value_index(self, record):
+        result = results.year_result(record)
+        return result.label if result else ""
 
 
 class AssessmentTable(BaseTable):

@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simpul.core import permissions
-from simpul.evaluation import scoring
+from simpul.evaluation import results, scoring
 from simpul.evaluation.models import (
     NATIONAL_STAGE_ORDER,
     EvaluationPeriod,
@@ -64,6 +64,8 @@ class Report:
     framework_status: str
     framework_unverified: bool
     scores: dict[str, PeriodScore]
+    # The index standing for the year (`results.pick`), as every page of Simpul shows it.
+    result: results.YearResult | None
     domains: list[ValueRow]
     aspects: list[ValueRow]
     rows: list[IndicatorRow]
@@ -178,6 +180,7 @@ def collect(period: EvaluationPeriod, user) -> Report:
         framework_status=str(status_labels.get(framework.status, framework.status)),
         framework_unverified=framework.unverified,
         scores=scores,
+        result=results.pick(scores.values()),
         domains=domains,
         aspects=aspects,
         rows=rows,

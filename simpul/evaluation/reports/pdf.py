@@ -89,6 +89,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                 [_("Verification status"), report.framework_status],
                 [_("Stage"), period.get_status_display()],
                 [_("Target index"), fmt_number(period.target_index, spec.decimals)],
+                [_("Index of the year"), report.result.label if report.result else "–"],
             ],
             [0.28, 0.72],
         ),

@@ -83,6 +83,8 @@ def render_xlsx(report: Report) -> bytes:
     ]:
         append(summary, [label, value if isinstance(value, int | float) or value is None else text(value)])
     summary.cell(row=summary.max_row, column=2).number_format = index_format
+    # The value standing for the year, written as on every page (its number is in the basis table below).
+    append(summary, [_("Index of the year"), text(report.result.label) if report.result else None])
     for note in (framework_warning(report), hidden_note(report)):
         if note:
             append(summary, [_("Attention"), note])

@@ -103,7 +103,7 @@ def test_leaders_see_the_latest_complete_index_with_its_year(world, period, home
         services.record_national_result(world.evaluator_a, item, "document", 3)
     card = home_cards(world.pimpinan_a)[INDEX_CARD]
     assert card.value == "3.00"
-    assert card.text == "2023, national result: Baik"
+    assert card.text == "2023 · 3.00 Baik · national"
     assert card.url == f"/evaluation/periods/{closed.pk}/"
     assert home_cards(world.koordinator_a)[INDEX_CARD].value == "3.00"
     # Operators get their work list instead; ASN and the other instansi see no index of A.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import time
 import zlib
 from datetime import date
 from decimal import Decimal
@@ -238,19 +237,17 @@ def test_xlsx_download(world, period):
     assert len(workbook.worksheets) == 5
 
 
-def test_a_full_period_with_several_evidence_items_reports_in_well_under_two_seconds(
+def test_a_full_period_with_several_evidence_items_reports_in_a_fixed_number_of_queries(
     world, django_assert_max_num_queries
 ):
+    """Its speed is measured in bench/bench_evaluation.py (section "report"), not here."""
     period = make_period(world, year=2023, evidence=EVIDENCE_PER_INDICATOR)
-    started = time.perf_counter()
     with django_assert_max_num_queries(12):
         report = reports.collect(period, world.koordinator_a)
     pdf = reports.render_pdf(report)
     xlsx = reports.render_xlsx(report)
-    elapsed = time.perf_counter() - started
     assert sum(len(row.evidence) for row in report.rows) == 47 * EVIDENCE_PER_INDICATOR + 2
     assert pdf.startswith(b"%PDF") and xlsx[:2] == b"PK"
-    assert elapsed < 1.5, elapsed
 
 
 def _client(user):

@@ -9,7 +9,6 @@ from django.views import View
 
 from simpul.core import permissions
 from simpul.evaluation.models import (
-    BASES_BEST_FIRST,
     SELF_EDITABLE,
     AssessmentStatus,
     EvaluationPeriod,
@@ -17,6 +16,7 @@ from simpul.evaluation.models import (
     IndicatorAssessment,
     PeriodStatus,
 )
+from simpul.evaluation.results import year_result
 from simpul.evaluation.views.common import my_opd_ids, score_rows, status_progress
 
 LIST_LIMIT = 20
@@ -46,6 +46,7 @@ class OverviewView(LoginRequiredMixin, View):
             {
                 "period": period,
                 "scores": score_rows(period.scores.all()),
+                "result": year_result(period),
                 "progress": status_progress(counts.get(period.pk, {})),
                 # The planner shows every indicator's level: offered to those who see all of them.
                 "can_plan": sum(counts.get(period.pk, {}).values()) == period.assessments.count(),
@@ -54,9 +55,8 @@ class OverviewView(LoginRequiredMixin, View):
         ]
         for period in periods:
             if period not in current:
-                # An earlier period is summed up by its most authoritative index.
-                by_basis = {score.basis: score for score in period.scores.all()}
-                period.best_score = next((by_basis[b] for b in BASES_BEST_FIRST if b in by_basis), None)
+                # An earlier period is summed up by the value standing for its year (`results.pick`).
+                period.result = year_result(period)
         open_assessments = IndicatorAssessment.objects.exclude(period__status=PeriodStatus.CLOSED).select_related(
             "indicator", "period", "pic"
         )

@@ -17,6 +17,7 @@ from simpul.core.views.generic import ModelViews, ObjectDetailView, ObjectEditVi
 from simpul.core.workflow import TransitionError
 from simpul.evaluation import filters, forms, services, tables
 from simpul.evaluation.models import EvaluationPeriod, IndicatorAssessment, ScoreBasis
+from simpul.evaluation.results import pick
 from simpul.evaluation.views.common import add_errors, add_transition_error, period_for, score_rows, status_progress
 from simpul.organizations.models import PerangkatDaerah
 
@@ -81,6 +82,7 @@ class PeriodDetailView(ObjectDetailView):
             "object": period,
             "period": period,
             "scores": score_rows(scores),
+            "result": pick(scores),
             "final_count": internal.assessed if internal else 0,
             "total_items": total_items,
             "progress": status_progress(counts),

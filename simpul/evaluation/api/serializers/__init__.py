@@ -42,6 +42,7 @@ from simpul.evaluation.api.serializers.scores import (
     ComputeResultSerializer,
     PeriodScoreSerializer,
     PeriodScoreSummarySerializer,
+    YearResultSerializer,
 )
 from simpul.evaluation.api.serializers.workflow import (
     NoteInputSerializer,
@@ -79,6 +80,7 @@ __all__ = [
     "SelfAssessmentInputSerializer",
     "TransitionInputSerializer",
     "WorkflowEventSerializer",
+    "YearResultSerializer",
     "_level_field",
     "refuse_status_change",
 ]

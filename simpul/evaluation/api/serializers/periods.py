@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from simpul.core.api.serializers import ScopedModelSerializer
-from simpul.evaluation.api.serializers.scores import PeriodScoreSummarySerializer
+from simpul.evaluation import results
+from simpul.evaluation.api.serializers.scores import PeriodScoreSummarySerializer, YearResultSerializer
 from simpul.evaluation.api.serializers.workflow import refuse_status_change
 from simpul.evaluation.models import EvaluationPeriod, Framework
 from simpul.organizations.models import PerangkatDaerah
@@ -26,6 +28,12 @@ class EvaluationPeriodSerializer(ScopedModelSerializer):
         max_digits=4, decimal_places=2, coerce_to_string=False, required=False, allow_null=True
     )
     scores = PeriodScoreSummarySerializer(many=True, read_only=True)
+    result = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "The index standing for the year: the national result once recorded, else the final internal one, "
+            "else the self-assessment; null before any level."
+        )
+    )
 
     class Meta:
         model = EvaluationPeriod
@@ -42,10 +50,16 @@ class EvaluationPeriodSerializer(ScopedModelSerializer):
             "description",
             "default_pic",
             "scores",
+            "result",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["status", "created_at", "updated_at"]
+
+    @extend_schema_field(YearResultSerializer(allow_null=True))
+    def get_result(self, period):
+        result = results.year_result(period)
+        return YearResultSerializer(result).data if result is not None else None
 
     def validate(self, attrs):
         refuse_status_change(self, _("The stage changes only through its steps: POST …/periods/<id>/transition/."))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from simpul.core.api.serializers import ScopedModelSerializer
-from simpul.evaluation.models import PeriodScore
+from simpul.evaluation.models import PeriodScore, ScoreBasis
 
 
 class PeriodScoreSerializer(ScopedModelSerializer):
@@ -36,6 +36,19 @@ class PeriodScoreSummarySerializer(PeriodScoreSerializer):
     class Meta(PeriodScoreSerializer.Meta):
         fields = ["basis", "index", "predicate", "assessed", "total"]
         read_only_fields = fields
+
+
+class YearResultSerializer(serializers.Serializer):
+    """The index standing for a period's year (`simpul.evaluation.results.pick`): the national result once
+    recorded, else the final internal one, else the self-assessment; `complete` is false while some items
+    have no level on that basis (they count at the lowest level)."""
+
+    basis = serializers.ChoiceField(choices=ScoreBasis.choices, read_only=True)
+    index = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False, read_only=True)
+    predicate = serializers.CharField(read_only=True)
+    assessed = serializers.IntegerField(read_only=True)
+    total = serializers.IntegerField(read_only=True)
+    complete = serializers.BooleanField(read_only=True)
 
 
 class ComputeRequestSerializer(serializers.Serializer):
