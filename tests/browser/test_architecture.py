@@ -23,9 +23,11 @@ SERVICE = "Layanan Manajemen Perencanaan"
 
 def add_relationship(page, kind: str, target: str) -> None:
     page.get_by_test_id("add-relationship").click()
-    expect(page.locator("#id_source option:checked")).to_have_text(APP)
+    # Options read "name — domain — OPD"; the target is found through the picker's search box.
+    expect(page.locator("#id_source option:checked")).to_have_text(re.compile(rf"^{re.escape(APP)} — "))
     page.select_option("#id_kind", value=kind)
-    page.select_option("#id_target", label=target)
+    page.fill("[data-filter-select=id_target]", target)
+    page.press("[data-filter-select=id_target]", "Enter")
     page.get_by_test_id("save-button").click()
     expect(page.locator(".alert-success")).to_be_visible()
 

@@ -74,5 +74,8 @@ def test_swagger_ui_renders(page):
 def test_redoc_renders(page):
     login(page, "admin")
     page.goto("/api/redoc/")
-    expect(page.locator("h1").first).to_contain_text("Simpul")
-    expect(page.locator("[role=search] input, input[placeholder]").first).to_be_visible()
+    # Redoc fetches the schema (generated per request, about a second) and lays out every operation in
+    # the browser: on a loaded 2-core machine that takes well over Playwright's default 5 s. It waits for
+    # the state, however long it takes, up to a minute.
+    expect(page.locator("h1").first).to_contain_text("Simpul", timeout=60_000)
+    expect(page.locator("[role=search] input, input[placeholder]").first).to_be_visible(timeout=60_000)

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from simpul.architecture import references
 from simpul.architecture.choices import (
     ApplicationKind,
     ApprovalStatus,
@@ -17,7 +18,7 @@ from simpul.architecture.choices import (
     ServiceType,
     UpdateFrequency,
 )
-from simpul.architecture.models.reference_codes import ReferenceCode
+from simpul.architecture.models.reference_codes import ReferenceCode, ReferenceTree
 from simpul.core.models import OwnedModel
 from simpul.core.models.base import owner_field
 
@@ -111,6 +112,48 @@ class Element(OwnedModel):
                     code="exchange_id_taken",
                     params={"id": self.exchange_id},
                 )
+        self.clean_reference()
+
+    def clean_reference(self) -> None:
+        """The reference code comes from the tree of the element's domain (an aplikasi umum's from the
+        Aplikasi Umum branch, a khusus's from Aplikasi Khusus): checked here, so every writer (forms,
+        proposals, the API, the imports) applies the rule; the forms also offer only those codes."""
+        if self.reference_id is None:
+            return
+        domain = self.domain if type(self) is Element else self.spbe_domain
+        tree, _branch = references.reference_scope(domain)
+        if tree is None:
+            return
+        code = self.reference
+        if code.tree != tree:
+            raise ValidationError(
+                {
+                    "reference": ValidationError(
+                        _("This element is of the “%(domain)s” domain: choose a code of the %(tree)s, not %(code)s."),
+                        code="reference_tree",
+                        params={
+                            "domain": Domain(domain).label,
+                            "tree": ReferenceTree(tree).label,
+                            "code": code.code,
+                        },
+                    )
+                }
+            )
+        if domain != Domain.APPLICATION:
+            return
+        # The generic element form edits the Element row of an application: its kind is the typed row's.
+        kind = getattr(self.typed if type(self) is Element else self, "kind", None)
+        _tree, branch = references.reference_scope(domain, kind)
+        if branch is not None and not references.under(code.code, branch):
+            raise ValidationError(
+                {
+                    "reference": ValidationError(
+                        _("The application's kind is “%(kind)s”: choose a code under %(branch)s, not %(code)s."),
+                        code="reference_kind",
+                        params={"kind": ApplicationKind(kind).label, "branch": branch, "code": code.code},
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs):
         if type(self) is not Element:

@@ -28,3 +28,129 @@
     foldOnPhone();
   }
 })();
+
+/* A select with a search box (core/widgets.py SearchableSelect). <input type="search" data-filter-select="ID">:
+   typing hides the options of select#ID whose text does not hold every word typed (letter case and accents
+   aside); Enter chooses the option when one is left instead of sending the form. <select data-filter-by=
+   "NAME">: an option with data-filter-value is shown only while the form's field NAME has that value (an
+   application's reference codes follow its kind). The box is sent hidden: without JavaScript it stays
+   hidden and the select works as any other. */
+(function () {
+  "use strict";
+
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function searchBox(select) {
+    if (!select.id) {
+      return null;
+    }
+    var boxes = document.querySelectorAll("input[data-filter-select]");
+    for (var i = 0; i < boxes.length; i++) {
+      if (boxes[i].getAttribute("data-filter-select") === select.id) {
+        return boxes[i];
+      }
+    }
+    return null;
+  }
+
+  // Show the options that fit both filters; `dropMismatch`: a chosen option the other field no longer
+  // allows is unchosen (not when the page loads: a stored value stays as it is until the user acts).
+  function filterOptions(select, dropMismatch) {
+    var box = searchBox(select);
+    var words = box ? fold(box.value).split(/\s+/).filter(Boolean) : [];
+    var byName = select.getAttribute("data-filter-by");
+    var controller = byName && select.form ? select.form.elements.namedItem(byName) : null;
+    var wanted = controller ? controller.value : "";
+    Array.prototype.forEach.call(select.options, function (option) {
+      var value = option.getAttribute("data-filter-value");
+      var fits = !wanted || value === null || value === wanted;
+      if (!fits && option.selected && dropMismatch) {
+        select.value = "";
+      }
+      var text = fold(option.text);
+      var matches = option.value === "" || words.every(function (word) {
+        return text.indexOf(word) !== -1;
+      });
+      option.hidden = !(fits && matches);
+    });
+    Array.prototype.forEach.call(select.querySelectorAll("optgroup"), function (group) {
+      group.hidden = !group.querySelector("option:not([hidden])");
+    });
+  }
+
+  function selectFor(box) {
+    var select = document.getElementById(box.getAttribute("data-filter-select"));
+    return select instanceof HTMLSelectElement ? select : null;
+  }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (box instanceof HTMLInputElement && box.hasAttribute("data-filter-select")) {
+      var select = selectFor(box);
+      if (select) {
+        filterOptions(select, false);
+      }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var box = event.target;
+    if (event.key !== "Enter" || !(box instanceof HTMLInputElement) || !box.hasAttribute("data-filter-select")) {
+      return;
+    }
+    event.preventDefault();
+    var select = selectFor(box);
+    if (!select) {
+      return;
+    }
+    var left = Array.prototype.filter.call(select.options, function (option) {
+      return !option.hidden && option.value !== "";
+    });
+    if (left.length === 1 && !left[0].selected) {
+      select.value = left[0].value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    select.focus();
+  });
+
+  document.addEventListener("change", function (event) {
+    var field = event.target;
+    if (!field.form || !field.name) {
+      return;
+    }
+    Array.prototype.forEach.call(field.form.querySelectorAll("select[data-filter-by]"), function (select) {
+      if (select.getAttribute("data-filter-by") === field.name) {
+        filterOptions(select, true);
+      }
+    });
+  });
+
+  function setUp(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("input[data-filter-select]"), function (box) {
+      var select = selectFor(box);
+      if (select) {
+        box.hidden = false;
+        filterOptions(select, false);
+      }
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("select[data-filter-by]"), function (select) {
+      filterOptions(select, false);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      setUp(document);
+    });
+  } else {
+    setUp(document);
+  }
+  // Content htmx swaps in (a form loaded into the page) gets its boxes too.
+  document.addEventListener("htmx:load", function (event) {
+    if (event.target instanceof Element && event.target !== document.body) {
+      setUp(event.target);
+    }
+  });
+})();
