@@ -153,4 +153,38 @@
       setUp(event.target);
     }
   });
+  // htmx leaves the page as it is when a request fails (4xx/5xx, or no answer at all); without this the
+  // click seems to do nothing. The error pages answer htmx with a short message: show its text.
+  function showRequestError(xhr) {
+    var area = document.getElementById("request-errors");
+    if (!area) {
+      return;
+    }
+    var text = "";
+    var type = xhr ? xhr.getResponseHeader("Content-Type") || "" : "";
+    if (xhr && xhr.responseText && type.indexOf("text/html") === 0) {
+      var fragment = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      text = (fragment.body.textContent || "").replace(/\s+/g, " ").trim();
+    }
+    var alert = document.createElement("div");
+    alert.className = "alert alert-danger alert-dismissible fade show";
+    alert.setAttribute("role", "alert");
+    alert.setAttribute("data-testid", "request-error");
+    var message = document.createElement("span");
+    message.textContent = text || area.getAttribute("data-fallback");
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close";
+    close.setAttribute("data-bs-dismiss", "alert");
+    close.setAttribute("aria-label", area.getAttribute("data-close") || "Close");
+    alert.appendChild(message);
+    alert.appendChild(close);
+    area.replaceChildren(alert);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    showRequestError(event.detail.xhr);
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showRequestError(null);
+  });
 })();
