@@ -61,6 +61,11 @@ def test_home_and_opd_list_fit_a_phone(phone):
     assert_no_horizontal_overflow(phone)
     screenshot(phone, "mobile-opd-list")
 
+    # A table wider than the phone says that it scrolls sideways.
+    box = phone.locator("#list-results .table-responsive").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth + 1"), "expected the OPD table to be wider than a phone"
+    expect(phone.get_by_test_id("scroll-hint")).to_be_visible()
+
     # The filters other than the search fold behind one button on a phone, and unfold on a tap.
     expect(phone.locator("#list-filters")).to_be_hidden()
     phone.get_by_test_id("filter-toggle").click()

@@ -187,4 +187,36 @@
   document.addEventListener("htmx:sendError", function () {
     showRequestError(null);
   });
+  // A table wider than the screen scrolls sideways inside its box; say so above it, since a phone
+  // shows no scroll bar until one swipes.
+  function markScrollingTables(root) {
+    var hint = document.body.getAttribute("data-scroll-hint");
+    (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      var note = box.previousElementSibling;
+      var hasNote = note && note.classList.contains("scroll-hint");
+      if (scrolls && !hasNote && hint) {
+        note = document.createElement("div");
+        note.className = "scroll-hint small text-body-secondary mb-1";
+        note.setAttribute("data-testid", "scroll-hint");
+        note.textContent = hint;
+        box.parentNode.insertBefore(note, box);
+      } else if (!scrolls && hasNote) {
+        note.remove();
+      }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () {
+      markScrollingTables();
+    });
+  } else {
+    markScrollingTables();
+  }
+  document.addEventListener("htmx:load", function () {
+    markScrollingTables();
+  });
+  window.addEventListener("resize", function () {
+    markScrollingTables();
+  });
 })();
