@@ -3,17 +3,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core import files, permissions
 from simpul.core.forms import ScopedModelForm, bootstrapify
-from simpul.evaluation import evidence, planning
+from simpul.evaluation import evidence, planner, planning
 from simpul.evaluation.models import (
     BASES_BEST_FIRST,
     EvaluationPeriod,
@@ -146,6 +147,12 @@ class AssignPicForm(forms.Form):
         required=False,
         label=_("PIC (OPD)"),
         empty_label=_("— no PIC —"),
+    )
+    due_date = forms.DateField(
+        required=False,
+        label=_("Due"),
+        help_text=_("Empty: the period's self-assessment deadline."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, period: EvaluationPeriod, user, **kwargs):
@@ -312,14 +319,21 @@ class ComparisonForm(forms.Form):
 
 
 class PlannerForm(forms.Form):
+    """The target and basis of a plan, and, as advanced settings, the limits it keeps to.
+
+    The limits (`max_rise`, `effort_to_<level>`) are blank unless the user changes them: blank is the
+    default of `data/planner.json`, shown as the placeholder. `limits()` gives what the plan uses.
+    """
+
     target = forms.DecimalField(
         label=_("Target index"), required=False, max_digits=4, decimal_places=2, min_value=0, max_value=5
     )
     predicate = forms.ChoiceField(label=_("or target predicate"), required=False, choices=())
     basis = forms.ChoiceField(label=_("Start from"), required=False, choices=())
 
-    def __init__(self, *args, spec, **kwargs):
+    def __init__(self, *args, spec, defaults: planner.Limits, **kwargs):
         super().__init__(*args, **kwargs)
+        self.defaults = defaults
         self.fields["predicate"].choices = [("", "—"), *[(p.name, p.name) for p in reversed(spec.predicates)]]
         self.fields["basis"].choices = list(planning.PLAN_BASES.items())
         self.fields["target"].min_value = spec.scale_min
@@ -328,6 +342,78 @@ class PlannerForm(forms.Form):
         )
         for name in ("predicate", "basis"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        span = spec.scale_max - spec.scale_min
+        default_rise = defaults.max_rise if defaults.max_rise is not None else span
+        self.fields["max_rise"] = forms.TypedChoiceField(
+            label=_("Highest rise per indicator per cycle"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", _("default (%(value)s)") % {"value": default_rise}), *[(n, n) for n in range(1, span + 1)]],
+            widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        )
+        self.effort_fields = {}
+        for level in planner.reached_levels(spec):
+            name = f"effort_to_{level}"
+            self.effort_fields[name] = level
+            self.fields[name] = forms.IntegerField(
+                label=_("Effort of a step to level %(level)s") % {"level": level},
+                required=False,
+                min_value=1,
+                max_value=planning.MAX_LEVEL_EFFORT,
+                widget=forms.NumberInput(
+                    attrs={
+                        "class": "form-control form-control-sm text-end",
+                        "step": "1",
+                        "min": "1",
+                        "max": str(planning.MAX_LEVEL_EFFORT),
+                        "placeholder": str(defaults.level_effort(level)),
+                    }
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not any(self.has_error(name) for name in self.effort_fields):
+            table = [self._level_effort(data, name, level) for name, level in self.effort_fields.items()]
+            if any(low > high for low, high in itertools.pairwise(table)):
+                raise ValidationError(
+                    _("The effort of a level must not be less than the effort of the level below it."),
+                    code="effort_order",
+                )
+        return data
+
+    def _level_effort(self, data, name: str, level: int) -> int:
+        value = data.get(name)
+        return value if value is not None else self.defaults.level_effort(level)
+
+    @property
+    def advanced_errors(self) -> bool:
+        return any(self.has_error(name) for name in ("max_rise", *self.effort_fields)) or self.has_error(
+            NON_FIELD_ERRORS, "effort_order"
+        )
+
+    @property
+    def advanced_changed(self) -> bool:
+        """Whether the user set any limit (then the advanced settings are shown open)."""
+        return self.is_bound and any(
+            self.data.get(name) not in (None, "") for name in ("max_rise", *self.effort_fields)
+        )
+
+    def limits(self) -> planner.Limits:
+        """The limits the plan keeps to: the user's where given and valid, else the defaults.
+
+        Level efforts are taken all or none: a table with any wrong value is not mixed with the defaults.
+        """
+        data = getattr(self, "cleaned_data", {}) if self.is_bound else {}
+        rise = data.get("max_rise") if not self.has_error("max_rise") else None
+        efforts = dict(self.defaults.level_efforts)
+        table_ok = not any(self.has_error(name) for name in self.effort_fields) and not self.has_error(
+            NON_FIELD_ERRORS, "effort_order"
+        )
+        if table_ok and any(data.get(name) is not None for name in self.effort_fields):
+            efforts = {level: self._level_effort(data, name, level) for name, level in self.effort_fields.items()}
+        return planner.Limits(max_rise=rise if rise is not None else self.defaults.max_rise, level_efforts=efforts)
 
 
 # --- Evidence ------------------------------------------------------------------------------------------------

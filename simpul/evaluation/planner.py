@@ -1,12 +1,26 @@
 """Planning the next level: the cheapest set of one-level raises that lifts the index to a target.
 
 The index is a weighted mean of item levels, so one level up on an item always adds the same amount
-to the unrounded index (its gain), whatever else changes. Every step of one effort class costs the
-same effort and counts as one step, so an optimal plan takes, within each class, the steps with the
-largest gains; what is left to choose is *how many* steps of each class. That is a small bounded
-knapsack over effort units, solved exactly by dynamic programming with, per effort total, the
-Pareto front of (steps, gain). The answer minimises total effort, then the number of steps, then
-maximises the resulting index — the same order a person would ask for.
+to the unrounded index (its gain), whatever else changes. A plan keeps to `Limits`: each item rises at
+most `max_rise` levels in one cycle, and a step costs the item's effort times the effort of the level
+it reaches (defaults in `data/planner.json`; a step to level 5 weighs more than one to level 2).
+
+Every step of one effort class costs the same effort and counts as one step, so an optimal plan
+takes, within each class, the steps with the largest gains; what is left to choose is *how many*
+steps of each class. That is a small bounded knapsack over effort units, solved exactly by dynamic
+programming with, per effort total, the Pareto front of (steps, gain). The answer minimises total
+effort, then the number of steps, then maximises the resulting index — the same order a person
+would ask for.
+
+Why the steps of one item may be treated as independent although the step 3→4 needs 2→3 first:
+along an item's chain of steps the gain never grows (whole levels gain the same, only a survey
+item's last step to the top is smaller) and the effort never falls (level efforts must not fall as
+the level rises: `Limits.problems` refuses such a table). A set of steps that took 3→4 without 2→3
+would become no worse by swapping them: the same gain and steps for no more effort, strictly less
+when the classes differ, so a plan of least effort never does it; within one class the order of
+equal gains takes the lower level first. `_cheapest` checks the result anyway, and the tests
+compare it with every combination of per-item rises on small frameworks. `max_rise` only shortens
+each item's chain.
 
 Pure functions of a FrameworkSpec and levels: no queries, so the UI, the API and the benchmarks
 call the same code. `scoring.compute` stays the one formula; the linear gains are only used to
@@ -17,13 +31,17 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from simpul.evaluation import scoring
 from simpul.evaluation.frameworks import FrameworkSpec
@@ -33,6 +51,125 @@ from simpul.evaluation.frameworks import FrameworkSpec
 _BOUNDARY_SLACK = 5e-10
 # Float sums of the same gains in another order differ by far less than this.
 _EPSILON = 1e-12
+
+DEFAULTS_FILE = Path(__file__).resolve().parent / "data" / "planner.json"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a plan may do in one evaluation cycle.
+
+    `max_rise` is the most levels one item rises (None: up to the top of the scale); a survey item's
+    part-level step counts as one. `level_efforts` maps a level to the effort of a step that reaches
+    it ({3: 2}: a step 2→3 weighs 2); a step costs its item's effort times that. A level beyond the
+    table takes the nearest listed level below it (the lowest listed, below the table); an empty
+    table weighs every level 1. The defaults are `default_limits()`, from `data/planner.json`.
+    """
+
+    max_rise: int | None = None
+    level_efforts: Mapping[int, int] = field(default_factory=dict)
+
+    def level_effort(self, level: int) -> int:
+        """The effort of a step that reaches `level`."""
+        if not self.level_efforts:
+            return 1
+        listed = sorted(self.level_efforts)
+        below = [known for known in listed if known <= level]
+        return self.level_efforts[below[-1] if below else listed[0]]
+
+    def problems(self) -> list[str]:
+        """Why these limits cannot be planned with (translated); empty when they can."""
+        found = []
+        rise = self.max_rise
+        if rise is not None and (isinstance(rise, bool) or not isinstance(rise, int) or rise < 1):
+            found.append(_("The highest rise per indicator per cycle must be a whole number of at least 1."))
+        efforts = self.level_efforts
+        if any(
+            isinstance(value, bool) or not isinstance(value, int) or value < 1 or isinstance(level, bool)
+            for level, value in efforts.items()
+        ) or not all(isinstance(level, int) for level in efforts):
+            found.append(_("The effort of each level must be a whole number of at least 1."))
+        elif any(efforts[low] > efforts[high] for low, high in itertools.pairwise(sorted(efforts))):
+            found.append(_("The effort of a level must not be less than the effort of the level below it."))
+        return found
+
+    def widened(self, cycles: int, span: int) -> Limits:
+        """The limits of `cycles` cycles together: `cycles` times the rise, no limit once it spans the scale."""
+        if self.max_rise is None or self.max_rise * cycles >= span:
+            return dataclasses.replace(self, max_rise=None)
+        return dataclasses.replace(self, max_rise=self.max_rise * cycles)
+
+
+# Any rise, every level weighing 1: the plan before limits (issue #12), for comparisons and tests.
+UNLIMITED = Limits()
+
+
+def load_limits(path: Path = DEFAULTS_FILE) -> Limits:
+    """The limits in a planner defaults file; ValueError when the file's values cannot be planned with."""
+    document = load_defaults_document(path)
+    try:
+        rise = document["max_rise"]["value"]
+        efforts = {int(level): value for level, value in document["level_effort"]["value"].items()}
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError(f"{path}: no max_rise.value or level_effort.value ({error})") from error
+    limits = Limits(max_rise=rise, level_efforts=efforts)
+    problems = limits.problems()
+    if problems:
+        raise ValueError(f"{path}: " + " ".join(problems))
+    return limits
+
+
+def load_defaults_document(path: Path = DEFAULTS_FILE) -> dict:
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def default_limits() -> Limits:
+    """The shipped limits (`data/planner.json`): what a plan keeps to unless the user sets others."""
+    return load_limits()
+
+
+@functools.cache
+def _shipped_defaults_document() -> dict:
+    return load_defaults_document()
+
+
+def defaults_summary() -> str:
+    """The shipped defaults in a sentence, as the file states them (in Indonesian), with its version."""
+    document = _shipped_defaults_document()
+    return _("%(summary)s (data/planner.json, version %(version)s)") % {
+        "summary": document.get("summary", ""),
+        "version": document.get("version", "?"),
+    }
+
+
+def reached_levels(spec: FrameworkSpec) -> range:
+    """The levels a step can reach on the framework's scale (a step *to* the lowest level does not exist)."""
+    return range(spec.scale_min + 1, spec.scale_max + 1)
+
+
+def describe_limits(spec: FrameworkSpec, limits: Limits) -> str:
+    """The limits a plan keeps to, in a sentence for the page."""
+    span = spec.scale_max - spec.scale_min
+    if limits.max_rise is None or limits.max_rise >= span:
+        rise = _("Each indicator may rise to the highest level in one cycle.")
+    else:
+        rise = ngettext(
+            "Each indicator rises at most %(count)s level per cycle.",
+            "Each indicator rises at most %(count)s levels per cycle.",
+            limits.max_rise,
+        ) % {"count": limits.max_rise}
+    table = ", ".join(
+        _("to level %(level)s: %(effort)s") % {"level": level, "effort": limits.level_effort(level)}
+        for level in reached_levels(spec)
+    )
+    return (
+        rise
+        + " "
+        + _("A step costs the indicator's effort times the effort of the level it reaches (%(table)s).")
+        % {"table": table}
+    )
 
 
 @dataclass(frozen=True)
@@ -65,6 +202,10 @@ class Plan:
     reason: str = ""
     start_predicate: str = ""
     final_predicate: str = ""
+    limits: Limits = UNLIMITED
+    # An out-of-reach target that more cycles reach: how many, and the least effort over them.
+    cycles: int | None = None
+    cycles_effort: int | None = None
 
     @property
     def final_levels_changed(self) -> dict[str, float]:
@@ -96,6 +237,7 @@ class _Candidate:
     position: int
     from_level: float
     to_level: float
+    rank: int  # 0 for the item's first step, 1 for the one after it, …
 
 
 def item_gains(spec: FrameworkSpec) -> dict[str, float]:
@@ -160,7 +302,9 @@ def next_predicate_target(spec: FrameworkSpec, index: float) -> tuple[str, float
     return None
 
 
-def _candidates(spec: FrameworkSpec, levels: dict[str, float], gains: dict[str, float], efforts) -> list[_Candidate]:
+def _candidates(
+    spec: FrameworkSpec, levels: dict[str, float], gains: dict[str, float], efforts, limits: Limits
+) -> list[_Candidate]:
     compiled = scoring.compile_framework(spec)
     top = float(spec.scale_max)
     found = []
@@ -169,11 +313,14 @@ def _candidates(spec: FrameworkSpec, levels: dict[str, float], gains: dict[str, 
         if effort < 1:
             raise ValueError(_("The effort of %(key)s must be a whole number of at least 1.") % {"key": key})
         level = levels[key]
+        rank = 0
         # A survey-scored item may sit between levels; its last step only climbs to the top of the scale.
-        while level < top:
+        while level < top and (limits.max_rise is None or rank < limits.max_rise):
             following = min(level + 1, top)
-            found.append(_Candidate(gains[key] * (following - level), effort, position, level, following))
+            step_effort = effort * limits.level_effort(math.ceil(following))
+            found.append(_Candidate(gains[key] * (following - level), step_effort, position, level, following, rank))
             level = following
+            rank += 1
     return found
 
 
@@ -182,27 +329,26 @@ def _search(classes: list[tuple[int, list[float]]], need: float, budget: int, *,
 
     `classes` holds (effort, gains sorted high to low). Layer by layer, `cells[e]` keeps the partial
     plans costing exactly e as (steps, gain, taken, parent). With `fronts`, a cell keeps the Pareto
-    front of fewer steps or more gain; without, only the largest gain (enough to find the least
-    effort). A partial plan is dropped as soon as even the fractional (LP) completion of it with the
-    remaining classes would cost more than `budget`: that bound is what keeps the search fast.
-    Returns (effort, steps, gain, [count per class]) of the best plan.
+    front of fewer steps or more gain; without, only the largest gain, and only if no cheaper cell has
+    as much (enough to find the least effort). A partial plan is dropped as soon as even the fractional
+    (LP) completion of it with the remaining classes would cost more than `budget`: that bound is what
+    keeps the search fast. Returns (effort, steps, gain, [count per class]) of the best plan.
     """
     bounds = [_LowerBound(classes[index:]) for index in range(len(classes) + 1)]
-    cells: list[list[tuple]] = [[] for _ in range(budget + 1)]
-    cells[0] = [(0, 0.0, 0, None)]
+    cells: dict[int, list[tuple]] = {0: [(0, 0.0, 0, None)]}
     for index, (effort, gains) in enumerate(classes):
         prefix = [0.0]
         for gain in gains:
             prefix.append(prefix[-1] + gain)
         here, after = bounds[index], bounds[index + 1]
         count = len(gains)
-        candidates: list[list[tuple]] = [[] for _ in range(budget + 1)]
-        for spent, cell in enumerate(cells):
+        candidates: dict[int, list[tuple]] = {}
+        for spent, cell in cells.items():
             for entry in cell:
                 steps, gain = entry[0], entry[1]
                 if gain >= need:
                     # Already there: any further step only costs more.
-                    candidates[spent].append((steps, gain, 0, entry))
+                    candidates.setdefault(spent, []).append((steps, gain, 0, entry))
                     continue
                 if spent + here.effort(need - gain) > budget:
                     continue
@@ -211,13 +357,21 @@ def _search(classes: list[tuple[int, list[float]]], need: float, budget: int, *,
                     new_spent = spent + taken * effort
                     if new_gain < need and new_spent + after.effort(need - new_gain) > budget:
                         continue
-                    candidates[new_spent].append((steps + taken, new_gain, taken, entry))
+                    candidates.setdefault(new_spent, []).append((steps + taken, new_gain, taken, entry))
         if fronts:
-            cells = [_pareto(cell, need) for cell in candidates]
+            cells = {spent: _pareto(cell, need) for spent, cell in candidates.items()}
         else:
-            cells = [[max(cell, key=_more_gain)] if cell else cell for cell in candidates]
-    for spent, cell in enumerate(cells):
-        reached = [entry for entry in cell if entry[1] >= need]
+            # Only the least effort is sought: a plan that costs more and gains no more than a cheaper one
+            # never leads anywhere the cheaper one does not reach for less.
+            cells = {}
+            most = -math.inf
+            for spent in sorted(candidates):
+                best = max(candidates[spent], key=_more_gain)
+                if best[1] > most:
+                    cells[spent] = [best]
+                    most = best[1]
+    for spent in sorted(cells):
+        reached = [entry for entry in cells[spent] if entry[1] >= need]
         if reached:
             best = min(reached, key=lambda entry: (entry[0], -entry[1]))
             taken = []
@@ -310,18 +464,94 @@ def _finish(spec: FrameworkSpec, levels: dict[str, float], steps: list[Step]) ->
     return steps, final
 
 
+def _need(spec: FrameworkSpec, target: float, start_raw: float) -> float:
+    """The raw gain after which the rounded index is at least `target` (its rounding boundary below)."""
+    return target - 0.5 * 10**-spec.decimals - _BOUNDARY_SLACK - start_raw
+
+
+def _cheapest(candidates: list[_Candidate], need: float) -> list[_Candidate] | None:
+    """The steps of least effort, then fewest steps, then most gain, that add `need`; None if none do."""
+    total = sum(candidate.gain for candidate in candidates)
+    if total + _EPSILON < need:
+        return None
+    if need <= 0:
+        return []
+    if total - min(candidate.gain for candidate in candidates) < need - _EPSILON:
+        return list(candidates)  # every step is needed (the highest index within reach, often)
+    by_effort: dict[int, list[_Candidate]] = {}
+    for candidate in candidates:
+        by_effort.setdefault(candidate.effort, []).append(candidate)
+    # The search counts effort in units of the efforts' greatest common divisor: a table of 5, 10, 15, 20
+    # searches as 1, 2, 3, 4.
+    unit = math.gcd(*by_effort)
+    classes = []
+    for effort in sorted(by_effort):
+        # Equal gains: an item's lower step first, so a class's best `count` never skips one (see above).
+        members = sorted(by_effort[effort], key=lambda c: (-c.gain, c.position, c.from_level))
+        by_effort[effort] = members
+        classes.append((effort // unit, [member.gain for member in members]))
+    # First the least effort (one gain per cell), then, within exactly that effort, the fewest steps.
+    least = _search(classes, need, _greedy_budget(candidates, need) // unit, fronts=False)
+    if least is None:  # pragma: no cover - the greedy plan itself fits the budget
+        raise AssertionError("planner search found no plan within the greedy budget")
+    _spent, _steps, _gain, taken = _search(classes, need, least[0], fronts=True)
+    chosen = [
+        member
+        for (effort, _gains), count in zip(classes, taken, strict=True)
+        for member in by_effort[effort * unit][:count]
+    ]
+    ranks: dict[int, set[int]] = {}
+    for candidate in chosen:
+        ranks.setdefault(candidate.position, set()).add(candidate.rank)
+    if any(taken_ranks != set(range(len(taken_ranks))) for taken_ranks in ranks.values()):  # pragma: no cover
+        raise AssertionError("planner plan skips a level: level efforts must not fall as the level rises")
+    return chosen
+
+
+def _result(
+    spec: FrameworkSpec,
+    levels: dict[str, float],
+    start: scoring.IndexResult,
+    target: float,
+    chosen: list[_Candidate],
+    limits: Limits,
+    **extra,
+) -> Plan:
+    steps, final = _finish(spec, levels, _ordered_steps(spec, start.raw_index, chosen))
+    return Plan(
+        target=target,
+        reached=final.index >= target,
+        start_index=start.index,
+        final_index=final.index,
+        total_effort=sum(step.effort for step in steps),
+        steps=steps,
+        start_predicate=start.predicate,
+        final_predicate=final.predicate,
+        limits=limits,
+        **extra,
+    )
+
+
 def plan(
     spec: FrameworkSpec,
     levels: Mapping[str, float],
     target: float,
     efforts: Mapping[str, int] | None = None,
+    limits: Limits | None = None,
 ) -> Plan:
-    """The cheapest one-level raises after which the rounded index is at least `target`.
+    """The cheapest one-level raises, within `limits`, after which the rounded index is at least `target`.
 
-    Cheapest means least total effort (default 1 per step), then fewest steps, then the highest
-    resulting index. Missing levels count at the scale minimum. An unreachable target gives
-    `reached=False` and the plan that raises everything to the top, with the reason.
+    Cheapest means least total effort, then fewest steps, then the highest resulting index; a step
+    costs its item's effort (`efforts`, default 1) times the effort of the level it reaches. `limits`
+    default to `default_limits()` (`data/planner.json`); `UNLIMITED` lets every item rise to the top,
+    every level weighing 1. Missing levels count at the scale minimum. A target out of reach gives
+    `reached=False`, the cheapest plan to the highest index within reach, and the reason; when more
+    cycles would reach it, `cycles` and `cycles_effort` say how many and at what effort.
     """
+    limits = default_limits() if limits is None else limits
+    problems = limits.problems()
+    if problems:
+        raise ValueError(" ".join(problems))
     levels = full_levels(spec, levels)
     start = scoring.compute(spec, levels)
     if start.index >= target:
@@ -334,57 +564,70 @@ def plan(
             reason=_("The index already reaches the target."),
             start_predicate=start.predicate,
             final_predicate=start.predicate,
+            limits=limits,
         )
     gains = item_gains(spec)
-    candidates = _candidates(spec, levels, gains, efforts)
-    # The rounded index reaches the target once the raw index reaches the rounding boundary below it.
-    boundary = target - 0.5 * 10**-spec.decimals - _BOUNDARY_SLACK
-    need = boundary - start.raw_index
-    best_possible = sum(candidate.gain for candidate in candidates)
-    if best_possible + _EPSILON < need:
-        steps, final = _finish(spec, levels, _ordered_steps(spec, start.raw_index, candidates))
-        return Plan(
-            target=target,
-            reached=False,
-            start_index=start.index,
-            final_index=final.index,
-            total_effort=sum(step.effort for step in steps),
-            steps=steps,
-            reason=_(
-                "The target %(target)s cannot be reached: with every indicator at the highest level the index "
-                "is %(best)s."
-            )
-            % {"target": _format(target), "best": _format(final.index)},
-            start_predicate=start.predicate,
-            final_predicate=final.predicate,
-        )
-    by_effort: dict[int, list[_Candidate]] = {}
+    candidates = _candidates(spec, levels, gains, efforts, limits)
+    chosen = _cheapest(candidates, _need(spec, target, start.raw_index))
+    if chosen is not None:
+        return _result(spec, levels, start, target, chosen, limits)
+    return _out_of_reach(spec, levels, start, target, gains, efforts, limits, candidates)
+
+
+def _out_of_reach(spec, levels, start, target, gains, efforts, limits: Limits, candidates) -> Plan:
+    """The cheapest plan to the highest index within the limits, and what the target would take."""
+    raised: dict[str, float] = {}
+    keys = scoring.compile_framework(spec).item_keys
     for candidate in candidates:
-        by_effort.setdefault(candidate.effort, []).append(candidate)
-    classes = []
-    for effort in sorted(by_effort):
-        members = sorted(by_effort[effort], key=lambda c: (-c.gain, c.position, c.from_level))
-        by_effort[effort] = members
-        classes.append((effort, [member.gain for member in members]))
-    # First the least effort (one gain per cell), then, within exactly that effort, the fewest steps.
-    least = _search(classes, need, _greedy_budget(candidates, need), fronts=False)
-    if least is None:  # pragma: no cover - the greedy plan itself fits the budget
-        raise AssertionError("planner search found no plan within the greedy budget")
-    _spent, _steps, _gain, taken = _search(classes, need, least[0], fronts=True)
-    chosen = [
-        member for (effort, _gains), count in zip(classes, taken, strict=True) for member in by_effort[effort][:count]
-    ]
-    steps, final = _finish(spec, levels, _ordered_steps(spec, start.raw_index, chosen))
-    return Plan(
-        target=target,
-        reached=final.index >= target,
-        start_index=start.index,
-        final_index=final.index,
-        total_effort=sum(step.effort for step in steps),
-        steps=steps,
-        start_predicate=start.predicate,
-        final_predicate=final.predicate,
-    )
+        raised[keys[candidate.position]] = max(raised.get(keys[candidate.position], 0.0), candidate.to_level)
+    best = scoring.compute(spec, {**levels, **raised}).index
+    chosen: list[_Candidate] | None = []
+    if best > start.index:
+        chosen = _cheapest(candidates, _need(spec, best, start.raw_index))
+        if chosen is None:  # pragma: no cover - float noise: every step reaches `best` by construction
+            chosen = candidates
+    top = scoring.compute(spec, dict.fromkeys(levels, float(spec.scale_max))).index
+    span = spec.scale_max - spec.scale_min
+    need = _need(spec, target, start.raw_index)
+    cycles = cycles_effort = None
+    if limits.max_rise is not None:
+        # A wider limit each cycle until it spans the scale: the first that reaches the target.
+        for count in range(2, span + 2):
+            wider = limits.widened(count, span)
+            more = _cheapest(_candidates(spec, levels, gains, efforts, wider), need)
+            if more is not None:
+                cycles, cycles_effort = count, sum(candidate.effort for candidate in more)
+                break
+            if wider.max_rise is None:
+                break
+    if cycles is not None:
+        reason = ngettext(
+            "The target %(target)s cannot be reached in one cycle when each indicator rises at most %(rise)s "
+            "level: the highest index within reach is %(best)s. The target takes %(cycles)s cycles, with a total "
+            "effort of %(effort)s.",
+            "The target %(target)s cannot be reached in one cycle when each indicator rises at most %(rise)s "
+            "levels: the highest index within reach is %(best)s. The target takes %(cycles)s cycles, with a total "
+            "effort of %(effort)s.",
+            limits.max_rise,
+        ) % {
+            "target": _format(target),
+            "rise": limits.max_rise,
+            "best": _format(best),
+            "cycles": cycles,
+            "effort": cycles_effort,
+        }
+    else:
+        reason = _(
+            "The target %(target)s cannot be reached: with every indicator at the highest level the index is %(best)s."
+        ) % {"target": _format(target), "best": _format(top)}
+        if best < top:
+            reason += " " + ngettext(
+                "Rising at most %(rise)s level per indicator in one cycle, the index reaches %(best)s.",
+                "Rising at most %(rise)s levels per indicator in one cycle, the index reaches %(best)s.",
+                limits.max_rise,
+            ) % {"rise": limits.max_rise, "best": _format(best)}
+    result = _result(spec, levels, start, target, chosen, limits, cycles=cycles, cycles_effort=cycles_effort)
+    return dataclasses.replace(result, reached=False, reason=reason)
 
 
 def item_raises(spec: FrameworkSpec, levels: Mapping[str, float], plan: Plan) -> list[ItemRaise]:

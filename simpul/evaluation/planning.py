@@ -21,6 +21,9 @@ from simpul.organizations.models import PerangkatDaerah
 
 LEVEL_FIELDS = {"self": "self_level", "internal": "final_level", "national": "national_level"}
 MAX_EFFORT = 10
+# The highest effort a user may give one level in the planner's advanced settings (a bound on input,
+# so that a search stays small; the defaults themselves are in data/planner.json).
+MAX_LEVEL_EFFORT = 20
 
 PLAN_BASES = {
     "current": gettext_lazy("final internal level, else self-assessed"),

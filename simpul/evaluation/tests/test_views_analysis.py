@@ -4,7 +4,6 @@ view, the indicator history through the crosswalk, the planner (efforts, steps i
 from __future__ import annotations
 
 import re
-import time
 from decimal import Decimal
 
 import pytest
@@ -98,7 +97,7 @@ def test_trend_shows_the_instansi_years_and_marks_the_framework_change(years):
     page = client_for(years.koordinator_a).get(reverse("evaluation:trend"))
     html = html_of(page)
     assert [row["period"].year for row in page.context["rows"]] == [2019, 2021]
-    assert [str(row["score"].index) for row in page.context["rows"]] == ["2.00", "3.19"]
+    assert [str(row["result"].index) for row in page.context["rows"]] == ["2.00", "3.19"]
     svg = str(page.context["chart"].svg)
     assert 'data-value="2.00"' in svg and 'data-value="3.19"' in svg
     assert "data-framework-change" in svg
@@ -116,7 +115,7 @@ def test_comparison_lists_only_instansi_the_user_may_view(years):
     superuser = UserFactory(is_superuser=True, is_staff=True)
     every = client_for(superuser).get(reverse("evaluation:comparison"), {"year": 2021})
     html = html_of(every)
-    assert [(row["period"].instansi, str(row["score"].index)) for row in every.context["rows"]] == [
+    assert [(row["period"].instansi, str(row["result"].index)) for row in every.context["rows"]] == [
         (years.inst_b, "4.00"),
         (years.inst_a, "3.19"),
     ]
@@ -150,17 +149,22 @@ def test_indicator_history_follows_the_crosswalk(years):
 # --- Planner --------------------------------------------------------------------------------------
 
 
+# The planner's advanced settings without limits (any rise, every level at effort 1): the plans of these
+# tests raise indicators by several levels at once. The limits themselves: test_planner_limits.py.
+NO_LIMITS = {"max_rise": 4, "effort_to_2": 1, "effort_to_3": 1, "effort_to_4": 1, "effort_to_5": 1}
+
+
 def planner_url(period, **params):
     url = reverse("evaluation:period_planner", args=[period.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
 
 
 def test_planner_defaults_to_the_next_predicate_and_shows_the_steps(scene):
-    page = client_for(scene.evaluator_a).get(planner_url(scene.period))
+    page = client_for(scene.evaluator_a).get(planner_url(scene.period, **NO_LIMITS))
     html = html_of(page)
     spec = scene.period.framework.spec
     assert page.context["target"] == 3.5  # Baik (3.19) → Sangat Baik
-    expected = planner.plan(spec, scoring.normalize_levels(spec, DENPASAR_2021), 3.5)
+    expected = planner.plan(spec, scoring.normalize_levels(spec, DENPASAR_2021), 3.5, limits=planner.UNLIMITED)
     plan = page.context["plan"]
     assert plan.reached and plan.final_index >= 3.5
     assert [(s.item_key, s.from_level) for s in plan.steps] == [(s.item_key, s.from_level) for s in expected.steps]
@@ -176,7 +180,7 @@ def test_planner_defaults_to_the_next_predicate_and_shows_the_steps(scene):
     # The period's own target wins over the next predicate; a predicate can be chosen instead.
     EvaluationPeriod.objects.filter(pk=scene.period.pk).update(target_index=Decimal("3.30"))
     assert client_for(scene.evaluator_a).get(planner_url(scene.period)).context["target"] == 3.3
-    chosen = client_for(scene.evaluator_a).get(planner_url(scene.period, predicate="Memuaskan"))
+    chosen = client_for(scene.evaluator_a).get(planner_url(scene.period, predicate="Memuaskan", **NO_LIMITS))
     assert chosen.context["target"] == 4.2 and chosen.context["plan"].final_index >= 4.2
     reached = client_for(scene.evaluator_a).get(planner_url(scene.period, target="3.00"))
     assert 'data-testid="plan-reached"' in html_of(reached)
@@ -235,7 +239,7 @@ def test_plan_table_shows_one_row_per_indicator_in_the_plans_order(scene):
     # Every level up costs 2, so a row's effort (the sum of its steps') differs from its number of steps.
     IndicatorAssessment.objects.filter(period=scene.period).update(effort=2)
     client = client_for(scene.evaluator_a)
-    page = client.get(planner_url(scene.period, target="3.30"))
+    page = client.get(planner_url(scene.period, target="3.30", **NO_LIMITS))
     html = html_of(page)
     plan = page.context["plan"]
     spec = scene.period.framework.spec
@@ -266,7 +270,7 @@ def test_plan_table_shows_one_row_per_indicator_in_the_plans_order(scene):
 
 def test_indicators_become_one_action_per_level_owned_by_the_pic(scene):
     client = client_for(scene.evaluator_a)
-    page = client.get(planner_url(scene.period, target="3.30"))
+    page = client.get(planner_url(scene.period, target="3.30", **NO_LIMITS))
     values = [row["value"] for row in page.context["raise_rows"]]
     plan = page.context["plan"]
     response = client.post(
@@ -364,22 +368,19 @@ def test_action_list_filters_and_the_owner_updates_the_status(scene):
 # --- What if --------------------------------------------------------------------------------------
 
 
-def test_what_if_endpoint_recomputes_the_index_quickly(scene):
+def test_what_if_endpoint_recomputes_the_index(scene):
     client = client_for(scene.evaluator_a)
     url = reverse("evaluation:period_whatif", args=[scene.period.pk])
     spec = scene.period.framework.spec
     levels = scoring.normalize_levels(spec, DENPASAR_2021)
     expected = scoring.compute(spec, {**levels, "21": 5.0, "22": 5.0})
     client.get(url, {"level_21": "5"}, headers={"hx-request": "true"})
-    started = time.perf_counter()
     response = client.get(url, {"level_21": "5", "level_22": "5", "basis": "current"}, headers={"hx-request": "true"})
-    elapsed = time.perf_counter() - started
     html = html_of(response)
     assert response.context["whatif"]["after"] == expected
     assert f'data-testid="whatif-index">{expected.index:.2f}<' in html
     assert [(c["key"], c["to"]) for c in response.context["whatif"]["changed"]] == [("21", 5.0), ("22", 5.0)]
-    # Far below the 50 ms target in practice; the bound is loose for a shared test machine.
-    assert elapsed < 0.5
+    # Its speed (50 ms target) is measured in bench/bench_evaluation.py, section "whatif".
     # Without JavaScript the form goes to the planner page, which applies the same levels.
     plain = client.get(url, {"level_21": "5"})
     assert plain.status_code == 302

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from simpul.core import permissions
-from simpul.evaluation import charts, planning
+from simpul.evaluation import charts, planning, results
 from simpul.evaluation.forms import ComparisonForm, TrendForm
 from simpul.evaluation.models import (
     BASES_BEST_FIRST,
@@ -23,19 +23,11 @@ from simpul.evaluation.models import (
     EvaluationPeriod,
     Framework,
     IndicatorAssessment,
-    PeriodScore,
 )
 from simpul.evaluation.views.common import BASIS_ORDER, period_for
 from simpul.organizations.models import Instansi
 
 BASIS_COLOURS = dict(zip(BASIS_ORDER, charts.SERIES_COLOURS, strict=False))
-
-
-def best_score(scores, basis: str = "best") -> PeriodScore | None:
-    by_basis = {score.basis: score for score in scores}
-    if basis != "best":
-        return by_basis.get(basis)
-    return next((by_basis[b] for b in BASES_BEST_FIRST if b in by_basis), None)
 
 
 # --- Analysis of a period -------------------------------------------------------------------------
@@ -90,6 +82,7 @@ class PeriodAnalysisView(LoginRequiredMixin, View):
             "spec": spec,
             "value_rows": value_rows,
             "scores": [{"basis": basis, "label": basis.label, "score": scores.get(basis)} for basis in BASIS_ORDER],
+            "result": results.pick(scores.values()),
             "domain_chart": domain_chart,
             "aspect_chart": aspect_chart,
             "bands": bands,
@@ -132,27 +125,19 @@ class TrendView(LoginRequiredMixin, View):
             form.initial = {"instansi": instansi.pk, "basis": basis}
             points = []
             for period in sorted(periods.filter(instansi=instansi), key=lambda p: p.year):
-                spec = period.framework.spec
-                score = best_score(period.scores.all(), basis)
-                value = float(score.index) if score else None
-                rows.append({"period": period, "score": score})
-                provisional = score is not None and not score.complete
-                note = score.get_basis_display() if score else ""
-                if provisional:
-                    note = _("%(basis)s, provisional: %(assessed)s of %(total)s items assessed") % {
-                        "basis": note,
-                        "assessed": score.assessed,
-                        "total": score.total,
-                    }
+                # "best" is the value standing for each year (`results.pick`); a chosen basis keeps to it.
+                result = results.on_basis(period.scores.all(), basis)
+                rows.append({"period": period, "result": result})
                 points.append(
                     charts.TrendPoint(
                         label=str(period.year),
-                        value=value,
-                        predicate=score.predicate if score else "",
+                        value=float(result.index) if result else None,
+                        predicate=result.predicate if result else "",
                         framework=period.framework.title,
-                        bands=charts.predicate_bands(spec),
-                        note=note,
-                        provisional=provisional,
+                        bands=charts.predicate_bands(period.framework.spec),
+                        provisional=result is not None and result.provisional,
+                        basis=result.basis if result else "",
+                        basis_label=result.basis_text if result else "",
                     )
                 )
             if points:
@@ -168,13 +153,17 @@ class TrendView(LoginRequiredMixin, View):
             for before, after in itertools.pairwise(rows)
             if before["period"].framework_id != after["period"].framework_id
         ]
+        shown = [row["result"] for row in rows if row["result"] is not None]
+        # The line joins values of more than one basis: said above the chart, not only by its marks.
+        mixed_bases = sorted({result.basis_label for result in shown}) if len({r.basis for r in shown}) > 1 else []
         context = {
             "form": form,
             "instansi": instansi,
             "rows": rows,
             "chart": chart,
             "framework_changes": changes,
-            "provisional": any(row["score"] is not None and not row["score"].complete for row in rows),
+            "provisional": any(result.provisional for result in shown),
+            "mixed_bases": mixed_bases,
         }
         return render(request, self.template_name, context)
 
@@ -201,30 +190,30 @@ class ComparisonView(LoginRequiredMixin, View):
             periods = periods.filter(year=year)
         if framework:
             periods = periods.filter(framework=framework)
-        latest: dict[int, tuple[EvaluationPeriod, PeriodScore]] = {}
+        latest: dict[int, tuple[EvaluationPeriod, results.YearResult]] = {}
         for period in periods.order_by("-year"):
-            score = best_score(period.scores.all(), basis)
-            if score is not None and period.instansi_id not in latest:
-                latest[period.instansi_id] = (period, score)
+            result = results.on_basis(period.scores.all(), basis)
+            if result is not None and period.instansi_id not in latest:
+                latest[period.instansi_id] = (period, result)
         ordered = sorted(latest.values(), key=lambda pair: (-pair[1].index, pair[0].instansi.name))
         ranked = []
-        for period, score in ordered:
+        for period, result in ordered:
             bands = charts.predicate_bands(period.framework.spec)
-            band = charts.band_for(bands, float(score.index))
+            band = charts.band_for(bands, float(result.index))
             ranked.append(
                 charts.Ranked(
                     label=period.instansi.name,
-                    value=float(score.index),
-                    predicate=score.predicate,
+                    value=float(result.index),
+                    predicate=result.predicate,
                     colour=band.colour if band else charts.SERIES_COLOURS[0],
-                    detail=f"{period.year} · {score.get_basis_display()} · {period.framework.title}",
-                    provisional=not score.complete,
+                    detail=f"{period.year} · {result.basis_text} · {period.framework.title}",
+                    provisional=result.provisional,
                 )
             )
         chart = None
-        mixed = len({period.framework_id for period, _score in ordered}) > 1
+        mixed = len({period.framework_id for period, _result in ordered}) > 1
         if ranked:
-            used = [period.framework for period, _score in ordered]
+            used = [period.framework for period, _result in ordered]
             chart = charts.ranking(
                 _("Indeks SPBE per instansi"),
                 ranked,
@@ -234,9 +223,10 @@ class ComparisonView(LoginRequiredMixin, View):
         context = {
             "form": form,
             "chart": chart,
-            "rows": [{"period": period, "score": score} for period, score in ordered],
+            "rows": [{"period": period, "result": result} for period, result in ordered],
             "mixed_frameworks": mixed,
-            "provisional": any(not score.complete for _period, score in ordered),
+            "mixed_bases": len({result.basis for _period, result in ordered}) > 1,
+            "provisional": any(result.provisional for _period, result in ordered),
         }
         return render(request, self.template_name, context)
 
@@ -300,19 +290,15 @@ class IndicatorHistoryView(LoginRequiredMixin, View):
             link = statuses.get((row.indicator_id, assessment.indicator_id)) or statuses.get(
                 (assessment.indicator_id, row.indicator_id)
             )
+            # The same rule as for the index of a year: the national level, else the final, else the self.
+            basis = next((b for b in BASES_BEST_FIRST if getattr(row, planning.LEVEL_FIELDS[b]) is not None), None)
             rows.append(
                 {
                     "assessment": row,
                     "crosswalk": row.indicator_id != assessment.indicator_id,
                     "link": link,
-                    "level": next(
-                        (
-                            getattr(row, planning.LEVEL_FIELDS[b])
-                            for b in BASES_BEST_FIRST
-                            if getattr(row, planning.LEVEL_FIELDS[b]) is not None
-                        ),
-                        None,
-                    ),
+                    "level": getattr(row, planning.LEVEL_FIELDS[basis]) if basis else None,
+                    "basis": basis,
                 }
             )
         points = [
@@ -322,6 +308,8 @@ class IndicatorHistoryView(LoginRequiredMixin, View):
                 value=float(row["level"]) if row["level"] is not None else None,
                 predicate="",
                 framework=row["assessment"].period.framework.title,
+                basis=row["basis"] or "",
+                basis_label=charts.basis_name(row["basis"] or ""),
             )
             for row in rows
         ]

@@ -24,9 +24,11 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
     user = request.user
     spec = period.framework.spec
     rows = planning.planner_rows(period)
-    form = PlannerForm(request.GET or None, spec=spec)
-    valid = form.is_valid() if form.is_bound else False
-    data = form.cleaned_data if valid else {}
+    form = PlannerForm(request.GET or None, spec=spec, defaults=planner.default_limits())
+    if form.is_bound:
+        # A wrong value leaves only its own field out (the form shows the error and keeps the input).
+        form.is_valid()
+    data = form.cleaned_data if form.is_bound else {}
     basis = data.get("basis") or "current"
     levels = planning.levels_on(rows, basis)
     start = scoring.compute(spec, planner.full_levels(spec, levels))
@@ -43,7 +45,8 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
     if not form.is_bound:
         form.initial = {"target": f"{target:.2f}", "basis": basis}
     efforts = {row.item_key: row.effort for row in rows}
-    plan = planner.plan(spec, levels, target, efforts)
+    limits = form.limits()
+    plan = planner.plan(spec, levels, target, efforts, limits)
     by_key = {row.item_key: row for row in rows}
     # One row per indicator (its raise over one or more levels), as the plan orders them.
     raise_rows = [
@@ -99,7 +102,30 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
         "owners": list(planning.action_owners(user, period)) if can_add else [],
         "whatif": planning.whatif_context(period, rows, basis, whatif or {}),
         "query": request.GET.urlencode(),
+        "limits": limits,
+        "limits_text": planner.describe_limits(spec, limits),
+        "defaults_summary": planner.defaults_summary(),
+        "advanced_open": form.advanced_errors or form.advanced_changed,
+        "effort_fields": [form[name] for name in form.effort_fields],
+        "max_level_effort": planning.MAX_LEVEL_EFFORT,
+        **_cycles_link(request, period, plan),
     }
+
+
+def _cycles_link(request, period: EvaluationPeriod, plan: planner.Plan) -> dict:
+    """For a target that more cycles reach: the plan over them, as the planner with a wider rise."""
+    if plan.cycles is None or plan.limits.max_rise is None:
+        return {"cycles_url": None, "cycles_rise": None}
+    spec = period.framework.spec
+    span = spec.scale_max - spec.scale_min
+    widened = plan.limits.widened(plan.cycles, span)
+    rise = widened.max_rise if widened.max_rise is not None else span
+    query = request.GET.copy()
+    query["max_rise"] = str(rise)
+    query["target"] = f"{plan.target:.2f}"
+    query.pop("predicate", None)
+    url = reverse("evaluation:period_planner", args=[period.pk])
+    return {"cycles_url": f"{url}?{query.urlencode()}#plan", "cycles_rise": rise}
 
 
 def _planner_period(request, pk) -> EvaluationPeriod:
