@@ -143,6 +143,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "simpul.core.context_processors.navigation",
+                "simpul.core.context_processors.notifications",
             ],
         },
     },
@@ -280,6 +281,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "simpul@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site as users reach it (e.g. https://simpul.example.go.id), put in front of the
+# links of notification e-mails; without it they carry the bare path.
+SIMPUL_BASE_URL = os.environ.get("SIMPUL_BASE_URL", "")
 
 # --- Background jobs ------------------------------------------------------------------------------
 TASKS = {
@@ -299,6 +303,8 @@ if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
 SIMPUL_SCHEDULE = {
     "simpul.ops.tasks.prune_finished_tasks": 24 * 3600,
     "simpul.ops.tasks.verify_audit_chain": 24 * 3600,
+    # Reminds the PIC OPDs of self-assessments due within 3 days or overdue (once per day each).
+    "simpul.evaluation.tasks.send_deadline_reminders": 24 * 3600,
 }
 SIMPUL_TASK_RESULT_DAYS = int(os.environ.get("SIMPUL_TASK_RESULT_DAYS", 30))
 # Who is e-mailed when a job finds trouble (a broken audit chain); empty: the active superusers.

@@ -31,6 +31,7 @@ from simpul.architecture.models import (
 )
 from simpul.core import context, files, permissions, services
 from simpul.core.audit import snapshot
+from simpul.core.notifications import notify
 from simpul.core.workflow import (
     INVALID_INPUT,
     INVALID_STATE,
@@ -153,6 +154,7 @@ def propose_change(user, element: Element, data: dict) -> ChangeProposal:
         )
         proposal = services.create_object(user, proposal)
         record_event(user, proposal, "proposal", "propose", "", ProposalStatus.PENDING)
+        _tell_reviewers(user, proposal, _("Change proposed for review: %(element)s"))
     return proposal
 
 
@@ -170,7 +172,38 @@ def request_publication(user, element: Element) -> ChangeProposal:
         still_fits(proposal)
         proposal = services.create_object(user, proposal)
         record_event(user, proposal, "proposal", "request_publication", "", ProposalStatus.PENDING)
+        _tell_reviewers(user, proposal, _("Publication requested for review: %(element)s"))
     return proposal
+
+
+# --- Notifications ----------------------------------------------------------------------------------------
+
+
+def _tell_reviewers(user, proposal: ChangeProposal, title: str) -> None:
+    """Notify the users who may decide on the proposal (`review` on its element) that it waits for them."""
+    element = proposal.element
+    notify(
+        permissions.users_who_may("review", element),
+        title % {"element": element},
+        _("Proposed by %(user)s.") % {"user": user},
+        record=proposal,
+        verb="architecture.proposed",
+        exclude=user,
+    )
+
+
+def _tell_proposer(user, proposal: ChangeProposal, title: str, note: str = "") -> None:
+    """Notify the proposer of the decision on their proposal (with the reviewer's note)."""
+    if proposal.proposed_by_id is None:
+        return
+    notify(
+        [proposal.proposed_by_id],
+        title % {"element": proposal.element},
+        (note or "").strip(),
+        record=proposal,
+        verb=f"architecture.{proposal.status}",
+        exclude=user,
+    )
 
 
 # --- Steps of a proposal --------------------------------------------------------------------------------
@@ -222,7 +255,10 @@ def approve_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangePr
         locked.reviewed_at = timezone.now()
         locked.note = note
 
-    return transition(user, proposal, "approve", note=note, apply=apply)
+    with transaction.atomic():
+        saved = transition(user, proposal, "approve", note=note, apply=apply)
+        _tell_proposer(user, saved, _("Proposal approved: %(element)s"), note)
+    return saved
 
 
 def return_proposal(user, proposal: ChangeProposal, note: str) -> ChangeProposal:
@@ -234,7 +270,10 @@ def return_proposal(user, proposal: ChangeProposal, note: str) -> ChangeProposal
         locked.reviewed_at = timezone.now()
         locked.note = note.strip()
 
-    return transition(user, proposal, "return", note=note, apply=apply)
+    with transaction.atomic():
+        saved = transition(user, proposal, "return", note=note, apply=apply)
+        _tell_proposer(user, saved, _("Proposal returned: %(element)s"), note)
+    return saved
 
 
 def revise_proposal(user, proposal: ChangeProposal, data: dict, note: str = "") -> ChangeProposal:
@@ -275,7 +314,10 @@ def resubmit_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeP
         locked.reviewed_at = None
         locked.note = ""
 
-    return transition(user, proposal, "resubmit", note=note, apply=apply)
+    with transaction.atomic():
+        saved = transition(user, proposal, "resubmit", note=note, apply=apply)
+        _tell_reviewers(user, saved, _("Change proposed for review: %(element)s"))
+    return saved
 
 
 def withdraw_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeProposal:

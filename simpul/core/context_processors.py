@@ -1,5 +1,6 @@
 from django.apps import apps
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from simpul.core import modules, permissions
 
@@ -18,3 +19,13 @@ def navigation(request):
             url = reverse(entry.url_name)
             items.append({"label": entry.label, "url": url, "active": request.path.startswith(url)})
     return {"navigation": items}
+
+
+def notifications(request):
+    """The number of the user's unread notifications, for the navbar badge (one count query, when shown)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+    from simpul.core.notifications import unread_count
+
+    return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user))}

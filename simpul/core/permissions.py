@@ -283,3 +283,36 @@ def allowed_instansi_ids(user, action: str, model) -> set[int] | None:
         return None
     label = model_label(model)
     return {g.instansi_id for g in user_grants(user) if action in role_actions(g.role, label)}
+
+
+def users_who_may(action: str, record: models.Model) -> models.QuerySet:
+    """The active users whose role assignments let them perform `action` on `record` (not superusers by
+    that alone): whom to notify of a step that waits for them. The grants decide, as in `scope_filter()`:
+    a role held for an OPD covers the record when the model has an OPD path and the record is that OPD's,
+    or, for a model without one, when the record is in that OPD's instansi; a role held for an instansi
+    covers the instansi's records. One query (a subquery on the role assignments).
+    """
+    from django.contrib.auth import get_user_model
+
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    users = get_user_model()._default_manager.filter(is_active=True)
+    label = model_label(type(record))
+    granted = [role for role in roles() if action in role_actions(role, label)]
+    if not granted or getattr(type(record), "scope_record_fields", None):
+        return users.none()
+    assignments = users.model._meta.get_field("role_assignments").related_model._default_manager.filter(
+        user=models.OuterRef("pk"), role__in=granted
+    )
+    instansi_path = getattr(record, "scope_instansi_path", None)
+    opd_path = getattr(record, "scope_opd_path", None)
+    if instansi_path or opd_path:
+        instansi_id, opd_id = record.get_scope_ids()
+        if opd_path:
+            scope = Q(opd__isnull=True, instansi_id=instansi_id) if instansi_path else Q(pk__in=[])
+            if opd_id is not None:
+                scope |= Q(opd_id=opd_id)
+        else:
+            scope = Q(instansi_id=instansi_id)
+        assignments = assignments.filter(scope)
+    return users.filter(models.Exists(assignments))

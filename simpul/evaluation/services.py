@@ -23,9 +23,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from simpul.core import audit, context, permissions, services
+from simpul.core.notifications import notify
 from simpul.core.workflow import (
     INVALID_INPUT,
     INVALID_STATE,
@@ -205,7 +207,25 @@ def save_self_assessment(
     with transaction.atomic():
         saved = transition(user, assessment, "submit" if submit else "save_draft", apply=apply, payload=payload)
         recompute_period(saved.period)
+        if submit:
+            _notify(user, saved, "review", "evaluation.submitted", _("Self-assessment submitted for review: %(item)s"))
     return saved
+
+
+# What each kind of notification says; the title names the indicator, the body the period and the note.
+def _notify(user, assessment: IndicatorAssessment, action: str, verb: str, title: str, note: str = "") -> None:
+    """Tell the users who may now act on `assessment` (`action` on it, by the grants) what happened."""
+    body = str(assessment.period)
+    if note:
+        body = f"{body}\n\n{note}"
+    notify(
+        permissions.users_who_may(action, assessment),
+        title % {"item": assessment},
+        body,
+        record=assessment,
+        verb=verb,
+        exclude=user,
+    )
 
 
 def withdraw(user, assessment: IndicatorAssessment, note: str = "") -> IndicatorAssessment:
@@ -249,16 +269,30 @@ def review(
             user, assessment, "accept" if accept else "return", note=note, apply=accepted if accept else returned
         )
         recompute_period(saved.period)
+        if accept:
+            _notify(user, saved, "change", "evaluation.accepted", _("Self-assessment accepted: %(item)s"), note)
+        else:
+            _notify(user, saved, "change", "evaluation.returned", _("Self-assessment returned: %(item)s"), note)
     return saved
 
 
 # --- PICs, national results, efforts ------------------------------------------------------------------------
 
 
+# `assign_pic(..., due_date=KEEP)` leaves the indicator's own deadline as it is.
+KEEP = object()
+
+
 def assign_pic(
-    user, assessment: IndicatorAssessment, pic: PerangkatDaerah | None, pic_user: User | None = None
+    user,
+    assessment: IndicatorAssessment,
+    pic: PerangkatDaerah | None,
+    pic_user: User | None = None,
+    due_date: datetime.date | object | None = KEEP,
 ) -> IndicatorAssessment:
-    """Give an indicator to an OPD (and optionally a contact person); a reviewer's task."""
+    """Give an indicator to an OPD (and optionally a contact person and its own deadline, which overrides
+    the period's self-assessment deadline; None clears it); a reviewer's task. The users who may fill it
+    in are notified when it reaches a new OPD."""
     with context.acting_as(user), transaction.atomic():
         locked = IndicatorAssessment.objects.select_for_update().filter(pk=assessment.pk).first()
         if locked is None or not permissions.can(user, "review", locked):
@@ -266,10 +300,27 @@ def assign_pic(
         ensure_open(locked.period)
         if pic is not None and pic.instansi_id != locked.period.instansi_id:
             raise ValidationError({"pic": _("The PIC must be an OPD of the instansi being evaluated.")})
+        previous_pic = locked.pic_id
         locked.pic, locked.pic_user = pic, pic_user
+        fields = ["pic", "pic_user", "updated_at"]
+        if due_date is not KEEP:
+            locked.due_date = due_date
+            fields.append("due_date")
         # Only these columns: the status or levels of the row as the caller read it may be stale.
-        locked.save(update_fields=["pic", "pic_user", "updated_at"])
+        locked.save(update_fields=fields)
+        if pic is not None and pic.pk != previous_pic:
+            due = locked.effective_due
+            _notify(
+                user,
+                locked,
+                "change",
+                "evaluation.assigned",
+                _("Indicator assigned to your OPD: %(item)s"),
+                _("Self-assessment due: %(date)s") % {"date": date_format(due)} if due else "",
+            )
     assessment.pic, assessment.pic_user = pic, pic_user
+    if due_date is not KEEP:
+        assessment.due_date = due_date
     return locked
 
 
@@ -279,14 +330,16 @@ def assign_pics(
     assessments: Iterable[IndicatorAssessment],
     pic: PerangkatDaerah | None,
     pic_user: User | None = None,
+    due_date: datetime.date | object | None = KEEP,
 ) -> int:
-    """Give several indicators of one period to one OPD (or back to none), all or nothing."""
+    """Give several indicators of one period to one OPD (or back to none), all or nothing; `due_date`
+    as in `assign_pic`."""
     with transaction.atomic():
         count = 0
         for assessment in assessments:
             if assessment.period_id != period.pk:
                 raise ValidationError({"assessments": _("Every indicator must belong to this period.")})
-            assign_pic(user, assessment, pic, pic_user)
+            assign_pic(user, assessment, pic, pic_user, due_date=due_date)
             count += 1
     return count
 

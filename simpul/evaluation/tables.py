@@ -59,12 +59,23 @@ class AssessmentTable(BaseTable):
     item_key = tables.Column(verbose_name="#", linkify=lambda record: record.get_absolute_url())
     indicator = tables.Column(linkify=lambda record: record.get_absolute_url(), order_by="indicator__number")
     status = tables.Column()
+    due = tables.Column(verbose_name=_("Due"), accessor="due_date", empty_values=(), orderable=False)
 
     class Meta(BaseTable.Meta):
         model = models.IndicatorAssessment
-        fields = ["item_key", "indicator", "period", "pic", "status", "self_level", "final_level", "national_level"]
+        fields = [
+            "item_key",
+            "indicator",
+            "period",
+            "pic",
+            "status",
+            "due",
+            "self_level",
+            "final_level",
+            "national_level",
+        ]
 
-    default_columns = ("item_key", "indicator", "period", "pic", "status", "self_level", "final_level")
+    default_columns = ("item_key", "indicator", "period", "pic", "status", "due", "self_level", "final_level")
 
     def render_indicator(self, record):
         return record.indicator.name
@@ -73,6 +84,9 @@ class AssessmentTable(BaseTable):
         return render_to_string(
             "evaluation/_status_badge.html", {"status": record.status, "label": record.get_status_display()}
         )
+
+    def render_due(self, record):
+        return render_to_string("evaluation/_due.html", {"assessment": record})
 
     def render_self_level(self, value):
         return _level(value)

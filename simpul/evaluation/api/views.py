@@ -226,7 +226,12 @@ class EvaluationPeriodViewSet(ActionScopedMixin, EventsMixin, ScopedModelViewSet
         chosen = data.validated_data["assessments"]
         with service_errors():
             services.assign_pics(
-                request.user, period, chosen, data.validated_data["pic"], data.validated_data.get("pic_user")
+                request.user,
+                period,
+                chosen,
+                data.validated_data["pic"],
+                data.validated_data.get("pic_user"),
+                due_date=data.validated_data.get("due_date", services.KEEP),
             )
         rows = IndicatorAssessment.objects.select_related("indicator__aspect", "period").filter(
             pk__in=[row.pk for row in chosen]
@@ -363,7 +368,11 @@ class IndicatorAssessmentViewSet(ActionScopedMixin, EventsMixin, ScopedModelView
         data.is_valid(raise_exception=True)
         with service_errors():
             assessment = services.assign_pic(
-                request.user, assessment, data.validated_data["pic"], data.validated_data.get("pic_user")
+                request.user,
+                assessment,
+                data.validated_data["pic"],
+                data.validated_data.get("pic_user"),
+                due_date=data.validated_data.get("due_date", services.KEEP),
             )
         return self._respond(assessment)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models.base import ChangeLoggedModel
@@ -95,6 +96,12 @@ class IndicatorAssessment(ChangeLoggedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    due_date = models.DateField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("The self-assessment deadline of this indicator; empty: the period's."),
+    )
     subject = models.CharField(
         _("assessed subject"),
         max_length=200,
@@ -160,6 +167,17 @@ class IndicatorAssessment(ChangeLoggedModel):
     @property
     def is_part(self) -> bool:
         return self.item_key != str(self.indicator.number)
+
+    @property
+    def effective_due(self):
+        """The self-assessment deadline: the indicator's own, else its period's (None: no deadline)."""
+        return self.due_date or self.period.self_assessment_due
+
+    @property
+    def overdue(self) -> bool:
+        """Past its deadline and not yet handed over (submitted or accepted)."""
+        due = self.effective_due
+        return bool(due and due < timezone.localdate() and self.status in SELF_EDITABLE)
 
 
 class NationalStage(models.TextChoices):

@@ -72,6 +72,8 @@ class PeriodDetailView(ObjectDetailView):
         for name in filters.AssessmentFilterSet.PERIOD_PAGE_HIDDEN:
             del filterset.filters[name]
         rows = list(filterset.qs) if filterset.is_valid() else []
+        for row in rows:
+            row.period = period  # each row's deadline falls back to the period's (no query per row)
         counts = dict(visible.order_by().values_list("status").annotate(n=Count("pk")))
         scores = list(period.scores.all())
         internal = next((score for score in scores if score.basis == ScoreBasis.INTERNAL), None)
@@ -159,7 +161,9 @@ class PeriodAssignView(LoginRequiredMixin, View):
             return _detail_with_errors(request, pk, 400, assign_form=form)
         pic = form.cleaned_data["pic"]
         try:
-            count = services.assign_pics(user, period, form.cleaned_data["assessments"], pic)
+            count = services.assign_pics(
+                user, period, form.cleaned_data["assessments"], pic, due_date=form.cleaned_data["due_date"]
+            )
         except ValidationError as error:
             add_errors(form, error)
             return _detail_with_errors(request, pk, 400, assign_form=form)

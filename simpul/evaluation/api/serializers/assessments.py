@@ -35,6 +35,7 @@ class IndicatorAssessmentSerializer(ScopedModelSerializer):
             "subject",
             "pic",
             "pic_user",
+            "due_date",
             "status",
             "self_level",
             "self_justification",
@@ -82,6 +83,11 @@ class ReviewInputSerializer(serializers.Serializer):
 class AssignInputSerializer(ScopedInputSerializer):
     pic = serializers.PrimaryKeyRelatedField(queryset=PerangkatDaerah.objects.all(), allow_null=True)
     pic_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), allow_null=True, required=False)
+    due_date = serializers.DateField(
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("The item's own self-assessment deadline (null: the period's); left out: unchanged."),
+    )
 
 
 class BulkAssignInputSerializer(AssignInputSerializer):
