@@ -4,6 +4,7 @@
 - `export`: the streamed export (`export()`);
 - `importer`: the all-or-nothing import (`import_model()`);
 - `kept_views`: the views of imported models, kept and written again by every export.
+- `layer_views`: the view per SPBE layer and the overview that every export draws.
 
 The mapping both ways is documented in docs/architecture/archimate.md.
 """

@@ -15,8 +15,11 @@ from xml.sax.saxutils import escape, quoteattr
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from simpul.architecture.archimate import layer_views
 from simpul.architecture.archimate.kept_views import prune_views, stored_views
 from simpul.architecture.archimate.mapping import (
+    CODE_SUFFIX,
+    COMMON,
     EXTRA,
     FOLDER_SEPARATOR,
     JUNCTIONS,
@@ -25,12 +28,15 @@ from simpul.architecture.archimate.mapping import (
     NSMAP,
     PREFIX,
     PROPERTY_TYPES,
+    RELATIONSHIP,
     SCHEMA_LOCATION,
     TYPED_FIELDS,
+    VIEWS_FOLDER,
     XML_LANG,
     XSI,
     XSI_TYPE,
     as_text,
+    choice_labels,
     qname,
     xml_parser,
 )
@@ -84,6 +90,10 @@ class _Writer:
         self.relationship_ids: set[str] = set()
         self.property_ids: dict[str, str] = {}
         self.folders: dict = {}
+        # For the layer views: element identifiers per SPBE domain, (identifier, source, target) of each
+        # relationship written.
+        self.layers: dict[str, list[str]] = defaultdict(list)
+        self.relationship_ends: list[tuple[str, str, str]] = []
 
     def identifier(self, exchange_id: str, fallback: str) -> str:
         ident = exchange_id if exchange_id and NCNAME.match(exchange_id) and exchange_id not in self.used else fallback
@@ -126,12 +136,26 @@ def _properties_xml(parent, props: list[tuple[str, str]], writer: _Writer) -> No
         _sub(prop, "value", value)
 
 
-def element_properties(row: dict, opd_names: dict[int, str], performers: dict[int, list[int]]):
-    """(name, value) pairs exported for an element row: Simpul's fields first, then its own properties."""
-    props = [
-        (f"{PREFIX}domain", row["domain"]),
-        (f"{PREFIX}owner", opd_names.get(row["owner_id"], "")),
-        (f"{PREFIX}status", row["status"]),
+def _labelled(props: list[tuple[str, str]], name: str, code: str, labels: dict[str, str] | None) -> None:
+    """A choice as its label, its code beside it (`<name> (kode)`); other values as they are."""
+    if labels is not None and code in labels:
+        props += [(name, labels[code]), (f"{name}{CODE_SUFFIX}", code)]
+    else:
+        props.append((name, code))
+
+
+def element_properties(row: dict, opd_names: dict[int, str], performers: dict[int, list[int]], labels=None):
+    """(name, value) pairs exported for an element row: Simpul's fields first, then its own properties.
+
+    A choice field's value is its Indonesian label, followed by its code as `simpul:<field> (kode)`
+    (`labels`: `mapping.choice_labels()`, computed once per export when not given).
+    """
+    labels = choice_labels() if labels is None else labels
+    props: list[tuple[str, str]] = []
+    _labelled(props, f"{PREFIX}domain", row["domain"], labels.get((COMMON, "domain")))
+    props.append((f"{PREFIX}owner", opd_names.get(row["owner_id"], "")))
+    _labelled(props, f"{PREFIX}status", row["status"], labels.get((COMMON, "status")))
+    props += [
         (f"{PREFIX}code", row["code"]),
         (f"{PREFIX}reference", row["reference__code"] or ""),
         (f"{PREFIX}published", as_text(row["published"])),
@@ -144,6 +168,9 @@ def element_properties(row: dict, opd_names: dict[int, str], performers: dict[in
             value = opd_names.get(row[f"{accessor}__{name}_id"], "")
         else:
             value = as_text(row[f"{accessor}__{name}"])
+            if value:
+                _labelled(props, f"{PREFIX}{name}", value, labels.get((row["domain"], name)))
+                continue
         props.append((f"{PREFIX}{name}", value))
     props += [(str(k), as_text(v)) for k, v in (row["properties"] or {}).items() if k != EXTRA]
     return [(k, v) for k, v in props if v != ""]
@@ -180,6 +207,7 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
         "pk"
     )
     views = stored_views(instansi)
+    labels = choice_labels()
 
     with etree.xmlfile(stream, encoding="UTF-8") as xf:
         xf.write_declaration()
@@ -198,10 +226,17 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
             doc.text = _("Exported from Simpul, the SPBE repository of %(instansi)s.") % {"instansi": instansi.name}
             xf.write(doc)
             _write_container(
-                xf, "elements", _element_nodes(elements, writer, result, opd_names, performers, chunk_size)
+                xf, "elements", _element_nodes(elements, writer, result, opd_names, performers, chunk_size, labels)
             )
-            _write_container(xf, "relationships", _relationship_nodes(relationships, writer, result, chunk_size))
+            _write_container(
+                xf, "relationships", _relationship_nodes(relationships, writer, result, chunk_size, labels)
+            )
+            own_views = layer_views.plan(writer)
+            for view in own_views:
+                writer.file(VIEWS_FOLDER, view.identifier)
             diagrams = prune_views(views, writer)
+            for view in diagrams["views"]:  # their nodes' identifiers are taken too
+                writer.used.update(n.get("identifier") for n in view.iter() if n.get("identifier"))
             _write_container(xf, "organizations", [*_folder_nodes(writer.folders), *diagrams["folders"]])
             for view in diagrams["views"]:
                 for prop in view.iter(qname("property")):
@@ -217,8 +252,11 @@ def export(instansi, stream: IO[bytes], user=None, chunk_size: int = CHUNK_SIZE)
                         )
                         _sub(definition, "name", name, lang=False)
                         xf.write(definition)
-            if diagrams["views"]:
+            if own_views or diagrams["views"]:
                 with xf.element(qname("views")), xf.element(qname("diagrams")):
+                    for planned in own_views:
+                        xf.write(layer_views.view_xml(planned, writer))
+                        result.views += 1
                     for view in diagrams["views"]:
                         xf.write(view)
                         result.views += 1
@@ -237,7 +275,7 @@ def _write_container(xf, tag: str, nodes) -> None:
             xf.write(node)
 
 
-def _element_nodes(elements, writer: _Writer, result: ExportResult, opd_names, performers, chunk_size: int):
+def _element_nodes(elements, writer: _Writer, result: ExportResult, opd_names, performers, chunk_size: int, labels):
     # Built as text and parsed (libxml2) rather than node by node: several times faster for large exports.
     parser = xml_parser()
     for row in elements.iterator(chunk_size=chunk_size):
@@ -249,9 +287,10 @@ def _element_nodes(elements, writer: _Writer, result: ExportResult, opd_names, p
             parts += ['<name xml:lang="id">', _escape(row["name"]), "</name>"]
         if row["description"]:
             parts += ['<documentation xml:lang="id">', _escape(row["description"]), "</documentation>"]
-        _properties_text(parts, element_properties(row, opd_names, performers), writer)
+        _properties_text(parts, element_properties(row, opd_names, performers, labels), writer)
         parts.append("</element>")
         writer.file(row["folder"] or str(Domain(row["domain"]).label), ident)
+        writer.layers[row["domain"]].append(ident)
         result.elements += 1
         yield etree.fromstring("".join(parts), parser)
 
@@ -271,7 +310,7 @@ def _properties_text(parts: list[str], props: list[tuple[str, str]], writer: _Wr
     parts.append("</properties>")
 
 
-def _relationship_nodes(relationships, writer: _Writer, result: ExportResult, chunk_size: int):
+def _relationship_nodes(relationships, writer: _Writer, result: ExportResult, chunk_size: int, labels):
     for rel in relationships.iterator(chunk_size=chunk_size):
         source = writer.element_ids.get(rel.source_id)
         target = writer.element_ids.get(rel.target_id)
@@ -279,14 +318,15 @@ def _relationship_nodes(relationships, writer: _Writer, result: ExportResult, ch
             continue
         ident = writer.identifier(rel.exchange_id, f"id-simpul-rel-{rel.pk}")
         writer.relationship_ids.add(ident)
+        writer.relationship_ends.append((ident, source, target))
         folder = (rel.properties.get(EXTRA) or {}).get("folder")
         if folder:
             writer.file(folder, ident)
         result.relationships += 1
-        yield _relationship_xml(rel, ident, source, target, writer)
+        yield _relationship_xml(rel, ident, source, target, writer, labels)
 
 
-def _relationship_xml(rel: Relationship, ident: str, source: str, target: str, writer: _Writer):
+def _relationship_xml(rel: Relationship, ident: str, source: str, target: str, writer: _Writer, labels):
     extra = rel.properties.get(EXTRA) or {}
     archimate_type = rel.archimate_type or RELATIONSHIP_TYPES[rel.kind].archimate_type or "Association"
     el = etree.Element(qname("relationship"), nsmap=NSMAP, identifier=ident, source=source, target=target)
@@ -307,7 +347,8 @@ def _relationship_xml(rel: Relationship, ident: str, source: str, target: str, w
         _sub(el, "name", extra["name"])
     if rel.description:
         _sub(el, "documentation", rel.description)
-    props = [(f"{PREFIX}relationship", rel.kind)]
+    props: list[tuple[str, str]] = []
+    _labelled(props, f"{PREFIX}relationship", rel.kind, labels.get((RELATIONSHIP, "relationship")))
     props += [(str(k), as_text(v)) for k, v in rel.properties.items() if k != EXTRA]
     _properties_xml(el, props, writer)
     return el

@@ -30,6 +30,8 @@ from lxml import etree
 
 from simpul.architecture.archimate.kept_views import store_views
 from simpul.architecture.archimate.mapping import (
+    CODE_SUFFIX,
+    COMMON,
     DEFAULT_APPLICATION_KIND,
     DEFAULT_SERVICE_TYPE,
     EXTRA,
@@ -39,10 +41,14 @@ from simpul.architecture.archimate.mapping import (
     MODELS,
     NS,
     PREFIX,
+    RELATIONSHIP,
     TYPED_FIELDS,
     XSI_TYPE,
+    code_for,
     domain_for,
+    is_simpul_view,
     parse_bool,
+    prefer_codes,
     qname,
     relationship_kind,
     xml_parser,
@@ -246,6 +252,7 @@ class _Importer:
             props[f"{PREFIX}full_name"] = name
         status = simpul.pop("status", None)
         if status is not None:
+            status = code_for((COMMON, "status"), status) or status
             if status in ElementStatus.values:
                 element.status = status
             else:
@@ -286,7 +293,7 @@ class _Importer:
             elif kind == "number":
                 value = int(raw) if raw.strip().isdigit() else None
             elif choices is not None and raw not in choices:
-                value = None
+                value = code_for((domain, name), raw)  # a label (Archi users see labels), or None
             if value is not None and kind in ("string", "number"):
                 try:
                     value = typed._meta.get_field(name).clean(value, typed)
@@ -315,6 +322,9 @@ class _Importer:
         all_props = _read_properties(node, definitions)
         simpul = {k[len(PREFIX) :]: v for k, v in all_props.items() if k.startswith(PREFIX)}
         props = {k: v for k, v in all_props.items() if not k.startswith(PREFIX)}
+        prefer_codes(simpul)
+        if "domain" in simpul:
+            simpul["domain"] = code_for((COMMON, "domain"), simpul["domain"]) or simpul["domain"]
         domain = domain_for(archimate_type, simpul, props)
         simpul.pop("domain", None)
         owner = self.owner_for(simpul.pop("owner", ""))
@@ -399,7 +409,10 @@ class _Importer:
             )
             return
         all_props = _read_properties(node, definitions)
-        declared = all_props.pop(f"{PREFIX}relationship", None)
+        label = all_props.pop(f"{PREFIX}relationship", None)
+        declared = all_props.pop(f"{PREFIX}relationship{CODE_SUFFIX}", None)
+        if declared is None and label is not None:
+            declared = code_for((RELATIONSHIP, "relationship"), label)
         extra = {
             key: value
             for key, value in {
@@ -513,7 +526,9 @@ def import_model(instansi, owner_opd, file, user) -> ImportResult:
                 importer.relationship(node, definitions, folders, elements, existing_rels, taken)
             if importer.errors:
                 raise ArchimateImportError(importer.messages(), code="invalid")
+            # Simpul's own layer views are drawn afresh by every export: not kept.
             view_ids = {v.get("identifier") for v in root.iter(qname("view"))}
+            view_ids = {ident for ident in view_ids if not is_simpul_view(ident)}
             importer.result.views = store_views(root, instansi, root.get("identifier", ""), definitions, view_ids)
     except ValidationError as error:
         if isinstance(error, ArchimateImportError):

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from lxml import etree
 
-from simpul.architecture.archimate.mapping import NS, XSI, qname, xml_parser
+from simpul.architecture.archimate.mapping import NS, XSI, is_simpul_view, qname, xml_parser
 
 VIEWS_DIR = "architecture/archimate"
 
@@ -80,12 +80,21 @@ def prune_views(fragments, writer) -> dict:
 
 
 def store_views(root, instansi, model_id: str, definitions: dict[str, str], view_ids: set[str]) -> int:
-    """Keep the model's <views> and the folders holding them, to be written again by every export."""
+    """Keep the model's <views> and the folders holding them, to be written again by every export.
+
+    The layer views of a Simpul export (`mapping.is_simpul_view`) are not kept: every export draws them
+    afresh. `view_ids`: the identifiers of the views kept.
+    """
     views = root.find(qname("views"))
-    if views is None or views.find(f"{qname('diagrams')}/{qname('view')}") is None:
+    if views is None:
+        return 0
+    copy = etree.fromstring(etree.tostring(views))
+    for view in copy.findall(f"{qname('diagrams')}/{qname('view')}"):
+        if is_simpul_view(view.get("identifier")):
+            view.getparent().remove(view)
+    if copy.find(f"{qname('diagrams')}/{qname('view')}") is None:
         return 0
     fragment = etree.Element("simpul-archimate-views", nsmap={None: NS, "xsi": XSI})
-    copy = etree.fromstring(etree.tostring(views))
     for prop in copy.iter(qname("property")):
         # Stored by name: the export numbers property definitions afresh.
         prop.set("propertyDefinitionRef", definitions.get(prop.get("propertyDefinitionRef"), ""))

@@ -4,13 +4,15 @@ the mapping is documented in docs/architecture/archimate.md."""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 from lxml import etree
 
-from simpul.architecture.choices import ApplicationKind, Domain, InfrastructureKind, ServiceType
+from simpul.architecture.choices import ApplicationKind, Domain, ElementStatus, InfrastructureKind, ServiceType
 from simpul.architecture.models import (
     Application,
     BusinessProcess,
@@ -131,6 +133,85 @@ PROPERTY_TYPES = {f"{PREFIX}{name}": kind for name, kind in COMMON_FIELDS} | {
     for name, kind, _choices in fields
 }
 PROPERTY_TYPES[f"{PREFIX}relationship"] = "string"
+
+# A choice field is exported as its Indonesian label under `simpul:<field>`, its stored code beside it
+# under `simpul:<field> (kode)`; the import prefers the code and reads a lone label back into its code.
+CODE_SUFFIX = " (kode)"
+# Keys of CHOICES for the fields every element has, and for a relationship's kind (typed fields are keyed
+# by their SPBE domain: `kind` means one thing for an application, another for infrastructure).
+COMMON = "*"
+RELATIONSHIP = "relationship"
+
+
+def _choice_fields() -> dict[tuple[str, str], list]:
+    fields: dict[tuple[str, str], list] = {
+        (COMMON, "domain"): Domain.choices,
+        (COMMON, "status"): ElementStatus.choices,
+        (RELATIONSHIP, "relationship"): RelationshipKind.choices,
+    }
+    for model in (BusinessProcess, DataSet, Service, Application, InfrastructureComponent, SecurityControl):
+        for name in model.type_fields:
+            field = model._meta.get_field(name)
+            if field.choices and not field.is_relation:
+                fields[(model.spbe_domain, name)] = list(field.flatchoices)
+    return fields
+
+
+CHOICES = _choice_fields()
+
+
+def choice_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """code → label of every choice field, in Indonesian whatever the request's language (it is the
+    content of an exchanged file, read by Archi users)."""
+    with translation.override(LANG):
+        return {key: {str(code): str(label) for code, label in choices} for key, choices in CHOICES.items()}
+
+
+@functools.cache
+def _codes_by_label(key: tuple[str, str]) -> dict[str, str]:
+    lookup: dict[str, str] = {}
+    for language in (LANG, "en"):
+        with translation.override(language):
+            for code, label in CHOICES[key]:
+                lookup.setdefault(str(label).strip().casefold(), str(code))
+    lookup.update({str(code).casefold(): str(code) for code, _label in CHOICES[key]})  # a code wins
+    return lookup
+
+
+def code_for(key: tuple[str, str], value: str) -> str | None:
+    """The code of the choice `value` names: its code, or its label in Indonesian or English, in any case.
+    None when the field has no such choice (or is not a choice field)."""
+    if key not in CHOICES:
+        return None
+    return _codes_by_label(key).get(value.strip().casefold())
+
+
+def prefer_codes(simpul: dict[str, str]) -> None:
+    """Replace each `<field>` label by the code of its `<field> (kode)` companion, when there is one."""
+    for key in [k for k in simpul if k.endswith(CODE_SUFFIX)]:
+        simpul[key[: -len(CODE_SUFFIX)]] = simpul.pop(key)
+
+
+# The views every export writes (names are content of the exchanged file, in Indonesian like the rest of
+# it): one per SPBE layer present, then an overview of all elements. Their identifiers start with
+# VIEW_PREFIX; an import leaves them out (the next export draws them afresh from the repository).
+VIEW_PREFIX = "id-simpul-view-"
+VIEWS_FOLDER = "Tampilan Simpul"
+VIEW_NAMES = {
+    Domain.SERVICE: "Lapisan Layanan SPBE",
+    Domain.BUSINESS: "Lapisan Proses Bisnis",
+    Domain.DATA: "Lapisan Data dan Informasi",
+    Domain.APPLICATION: "Lapisan Aplikasi SPBE",
+    Domain.INFRASTRUCTURE: "Lapisan Infrastruktur SPBE",
+    Domain.SECURITY: "Lapisan Keamanan SPBE",
+    Domain.OTHER: "Elemen ArchiMate Lainnya",
+}
+OVERVIEW_NAME = "Ikhtisar Arsitektur SPBE"
+OVERVIEW_KEY = "ikhtisar"
+
+
+def is_simpul_view(identifier: str | None) -> bool:
+    return bool(identifier) and identifier.startswith(VIEW_PREFIX)
 
 
 def qname(tag: str) -> str:
