@@ -24,6 +24,14 @@ from simpul.evaluation.models import (
     ScoreBasis,
     VerificationStatus,
 )
+from simpul.evaluation.reports.summary import (
+    Approval,
+    RecommendationRow,
+    Signatory,
+    Summary,
+    build_summary,
+    recommendation_rows,
+)
 
 BASES = (ScoreBasis.SELF, ScoreBasis.INTERNAL, ScoreBasis.NATIONAL)
 
@@ -73,6 +81,12 @@ class Report:
     actions: list[ImprovementAction]
     generated_at: datetime
     generated_by: str
+    # The executive summary (year result, change, levels, strongest and weakest parts, lowest items).
+    summary: Summary | None = None
+    # The national evaluators' notes and recommendations, one row per indicator.
+    recommendations: list[RecommendationRow] = field(default_factory=list)
+    # Who prepared the report and who approves it (blank lines to sign when not given).
+    approval: Approval | None = None
 
     @property
     def spec(self):
@@ -107,10 +121,11 @@ def _in_report_language(function):
 
 
 @_in_report_language
-def collect(period: EvaluationPeriod, user) -> Report:
+def collect(period: EvaluationPeriod, user, *, approved_by: Signatory | None = None, place: str = "") -> Report:
     """Everything the report shows, read with a fixed number of queries and restricted to `user`.
 
-    The caller has already checked that the user may view the period.
+    The caller has already checked that the user may view the period. `approved_by` and `place` fill the
+    approval block (the official who signs it, the place before the date); left out, it has lines to sign.
     """
     spec = period.framework.spec
     compiled = scoring.compile_framework(spec)
@@ -174,20 +189,58 @@ def collect(period: EvaluationPeriod, user) -> Report:
     )
     framework = period.framework
     status_labels = dict(VerificationStatus.choices)
+    result = results.pick(scores.values())
+    previous = (
+        permissions.restrict(
+            EvaluationPeriod.objects.filter(instansi_id=period.instansi_id, year__lt=period.year), user, "view"
+        )
+        .select_related("framework")
+        .prefetch_related("scores")
+        .order_by("-year", "-pk")
+        .first()
+    )
+    generated_at = timezone.localtime()
     return Report(
         period=period,
         title=_("SPBE evaluation report %(year)s") % {"year": period.year},
         framework_status=str(status_labels.get(framework.status, framework.status)),
         framework_unverified=framework.unverified,
         scores=scores,
-        result=results.pick(scores.values()),
+        result=result,
         domains=domains,
         aspects=aspects,
         rows=rows,
         hidden=hidden,
         actions=actions,
-        generated_at=timezone.localtime(),
+        generated_at=generated_at,
         generated_by=(getattr(user, "full_name", "") or user.get_username()),
+        summary=build_summary(period, result, rows, spec, previous),
+        recommendations=recommendation_rows(rows),
+        approval=Approval(
+            prepared_by=_signatory(user, period.instansi_id),
+            prepared_on=generated_at.date(),
+            approved_by=approved_by or Signatory(),
+            place=place.strip(),
+        ),
+    )
+
+
+def _signatory(user, instansi_id: int) -> Signatory:
+    """The user preparing the report: name, NIP, and position (else the roles held in the instansi)."""
+    position = (getattr(user, "position", "") or "").strip()
+    if not position:
+        known = permissions.roles()
+        labels: list[str] = []
+        for grant in permissions.user_grants(user):
+            if grant.instansi_id == instansi_id and grant.role in known:
+                label = str(known[grant.role].label)
+                if label not in labels:
+                    labels.append(label)
+        position = ", ".join(labels)
+    return Signatory(
+        name=(getattr(user, "full_name", "") or user.get_username()),
+        position=position,
+        nip=getattr(user, "nip", "") or "",
     )
 
 

@@ -9,9 +9,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from simpul.evaluation.models import ScoreBasis
+from simpul.evaluation.reports import layout
 from simpul.evaluation.reports.content import Report, _in_report_language
 from simpul.evaluation.reports.wording import (
+    SIGN_LINE,
     basis_label,
+    conclusion,
     evidence_kind,
     evidence_reference,
     fmt_level,
@@ -19,7 +22,12 @@ from simpul.evaluation.reports.wording import (
     framework_warning,
     generated_line,
     hidden_note,
+    method_paragraph,
+    place_and_date,
+    prepared_date,
     score_note,
+    stage_levels,
+    summary_facts,
 )
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -38,6 +46,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     styles = {
         "title": ParagraphStyle("title", parent=sample["Title"], fontName="Helvetica-Bold", fontSize=16, leading=20),
         "h2": ParagraphStyle("h2", parent=sample["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15),
+        "h3": ParagraphStyle("h3", parent=sample["Heading3"], fontName="Helvetica-Bold", fontSize=10, leading=13),
         "body": ParagraphStyle("body", parent=sample["BodyText"], fontName="Helvetica", fontSize=9, leading=11.5),
         "warn": ParagraphStyle(
             "warn",
@@ -49,6 +58,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
             backColor=colors.HexColor("#fff3cd"),
             borderPadding=4,
         ),
+        "name": ParagraphStyle("name", parent=sample["BodyText"], fontName="Helvetica-Bold", fontSize=9, leading=11.5),
         "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=7.5, leading=9),
         "head": ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9),
     }
@@ -57,11 +67,44 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     def p(text, style="body"):
         return Paragraph(escape(str(text)), styles[style])
 
+    cell_styles: dict[tuple[str, float, bool], ParagraphStyle] = {}
+
+    def cell_paragraph(text: str, base: str, width: float):
+        """A cell whose words are never cut: the column fits its widest word, else the font shrinks."""
+        style = styles[base]
+        font = layout.cell_font(text, layout.CellFont(style.fontName, style.fontSize, style.leading), width)
+        # Only tokens that are not words (addresses, paths) may break at the column's edge.
+        may_break = any(not layout.is_word(token) for token in text.split())
+        key = (base, font.size, may_break)
+        if key not in cell_styles:
+            cell_styles[key] = ParagraphStyle(
+                f"{base}-{font.size}-{int(may_break)}",
+                parent=style,
+                fontSize=font.size,
+                leading=font.leading,
+                splitLongWords=1 if may_break else 0,
+            )
+        return Paragraph(escape(text).replace("\n", "<br/>"), cell_styles[key])
+
     def table(header, rows, widths, numeric_from=None):
-        data = [[p(text, "head") for text in header]] + [
-            [cell if hasattr(cell, "wrap") else p(cell, "cell") for cell in row] for row in rows
+        head_font = layout.CellFont(styles["head"].fontName, styles["head"].fontSize, styles["head"].leading)
+        cell_font = layout.CellFont(styles["cell"].fontName, styles["cell"].fontSize, styles["cell"].leading)
+        texts = [[str(text) for text in header]] + [
+            [cell if hasattr(cell, "wrap") else str(cell) for cell in row] for row in rows
         ]
-        result = Table(data, colWidths=[w * width for w in widths], repeatRows=1)
+        measured = [
+            [("" if hasattr(cell, "wrap") else cell, head_font if index == 0 else cell_font) for cell in row]
+            for index, row in enumerate(texts)
+        ]
+        col_widths = layout.column_widths(measured, widths, width)
+        data = [
+            [
+                cell if hasattr(cell, "wrap") else cell_paragraph(cell, "head" if index == 0 else "cell", col_widths[c])
+                for c, cell in enumerate(row)
+            ]
+            for index, row in enumerate(texts)
+        ]
+        result = Table(data, colWidths=col_widths, repeatRows=1)
         commands = [
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe4f0")),
             ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8c9bab")),
@@ -75,10 +118,39 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     period = report.period
     framework = period.framework
     spec = report.spec
-    story = [
-        p(report.title, "title"),
-        p(period.instansi.name, "h2"),
+    story = [p(report.title, "title"), p(period.instansi.name, "h2"), Spacer(1, 2 * mm)]
+    warning = framework_warning(report)
+    if warning:
+        story += [p(warning, "warn"), Spacer(1, 2 * mm)]
+
+    # The executive summary: the first thing the Tim Koordinasi reads.
+    story.append(p(_("Executive summary"), "h2"))
+    story.append(table([_("Particular"), _("Value")], summary_facts(report), [0.28, 0.72]))
+    summary = report.summary
+    if summary and summary.lowest:
+        basis = summary.result.basis
+        story += [
+            Spacer(1, 2 * mm),
+            p(_("Items with the lowest level (%(basis)s)") % {"basis": summary.result.basis_label}),
+            table(
+                [_("No."), _("Indicator"), _("Weight (%)"), _("PIC"), _("Level")],
+                [
+                    [row.item_key, row.name, fmt_number(row.weight), row.pic or "–", fmt_level(row.levels[basis])]
+                    for row in summary.lowest
+                ],
+                [0.07, 0.55, 0.1, 0.18, 0.1],
+            ),
+        ]
+    story += [
+        p(_("Conclusion"), "h3"),
+        p(conclusion(report)),
+        p(_("Method"), "h3"),
+        p(method_paragraph(report)),
         Spacer(1, 2 * mm),
+    ]
+
+    story += [
+        p(_("Identity"), "h2"),
         table(
             [_("Particular"), _("Value")],
             [
@@ -95,9 +167,6 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         ),
         Spacer(1, 2 * mm),
     ]
-    warning = framework_warning(report)
-    if warning:
-        story += [p(warning, "warn"), Spacer(1, 2 * mm)]
     if report.hidden:
         story += [p(hidden_note(report)), Spacer(1, 2 * mm)]
 
@@ -202,15 +271,22 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         story.append(p(_("Indicators without evidence: %(items)s.") % {"items": ", ".join(without)}))
 
     story.append(p(_("Recommendations"), "h2"))
-    if report.national_results:
+    if report.recommendations:
+        # One row per indicator: a text the evaluators repeated at several stages appears once.
         story.append(
             table(
-                [_("No."), _("Stage"), _("Level"), _("Evaluator's notes"), _("Recommendations")],
+                [_("No."), _("Indicator"), _("Level per stage"), _("Evaluator's notes"), _("Recommendations")],
                 [
-                    [row.item_key, r.get_stage_display(), fmt_level(r.level), r.notes or "–", r.recommendations or "–"]
-                    for row, r in report.national_results
+                    [
+                        ", ".join(item.item_keys),
+                        item.name,
+                        stage_levels(item),
+                        "\n".join(item.notes) or "–",
+                        "\n".join(item.recommendations) or "–",
+                    ]
+                    for item in report.recommendations
                 ],
-                [0.07, 0.15, 0.08, 0.35, 0.35],
+                [0.06, 0.2, 0.16, 0.27, 0.31],
             )
         )
     else:
@@ -246,6 +322,8 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
         )
 
     story += [Spacer(1, 4 * mm), p(generated_line(report))]
+    if report.approval:
+        story += [Spacer(1, 6 * mm), _approval_block(report, width, styles)]
 
     footer = f"{report.title} · {period.instansi.name}"
 
@@ -327,3 +405,30 @@ def _bar_chart(report: Report, width: float):
     legend.colorNamePairs = [(palette[basis], basis_label(basis)) for basis in bases]
     drawing.add(legend)
     return drawing
+
+
+def _approval_block(report: Report, width: float, styles):
+    """Prepared by (the user who generated the report) and approved by (named, or lines to sign)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+    approval = report.approval
+
+    def line(text, style="body"):
+        return Paragraph(escape(str(text)), styles[style])
+
+    def column(signatory, top: str, heading: str):
+        return [
+            line(top),
+            line(heading),
+            line(signatory.position or SIGN_LINE),
+            Spacer(1, 18 * mm),
+            line(signatory.name or SIGN_LINE, "name"),
+            line(_("NIP %(nip)s") % {"nip": signatory.nip or SIGN_LINE}),
+        ]
+
+    left = column(approval.prepared_by, prepared_date(report), _("Prepared by,"))
+    right = column(approval.approved_by, place_and_date(report), _("Approved by,"))
+    block = Table([[left, right]], colWidths=[width / 2, width / 2])
+    block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return KeepTogether([line(_("Approval"), "h3"), block])

@@ -11,13 +11,20 @@ from simpul.core.importexport import XLSX_CONTENT_TYPE, _cell
 from simpul.evaluation.models import Evidence, ScoreBasis
 from simpul.evaluation.reports.content import Report, _in_report_language
 from simpul.evaluation.reports.wording import (
+    SIGN_LINE,
     basis_label,
+    conclusion,
     evidence_kind,
     evidence_reference,
     framework_warning,
     generated_line,
     hidden_note,
+    method_paragraph,
+    place_and_date,
+    prepared_date,
     score_note,
+    stage_levels,
+    summary_facts,
 )
 
 __all__ = ["XLSX_CONTENT_TYPE", "render_xlsx"]
@@ -69,7 +76,63 @@ def render_xlsx(report: Report) -> bytes:
     framework = period.framework
     bases = report.bases
 
-    summary = sheet(_("Summary"), [_("Particular"), _("Value"), "", "", ""], [28, 60, 14, 22, 50], first=True)
+    # The executive summary comes first: key figures, conclusion, method, and the approval block.
+    overview = sheet(_("Summary"), [_("Particular"), _("Value"), "", "", ""], [30, 90, 11, 16, 10], first=True)
+    for label, value in [
+        (_("Report"), report.title),
+        (_("Instansi"), period.instansi.name),
+        *summary_facts(report),
+    ]:
+        append(overview, [label, text(value)])
+    result = report.result
+    if result is not None:
+        append(overview, [_("Index"), number(result.index)], {2: index_format})
+        comparison = report.summary.comparison if report.summary else None
+        change = comparison.change(result) if comparison else None
+        if change is not None:
+            append(overview, [_("Change of the index (points)"), number(change)], {2: index_format})
+    lowest = report.summary.lowest if report.summary else []
+    if lowest:
+        overview.append([])
+        basis = result.basis
+        append(
+            overview,
+            [_("Items with the lowest level (%(basis)s)") % {"basis": result.basis_label}],
+        )
+        overview.cell(row=overview.max_row, column=1).font = header_font
+        overview.append([_("No."), _("Indicator"), _("Weight (%)"), _("PIC"), _("Level")])
+        for column in range(1, 6):
+            cell = overview.cell(row=overview.max_row, column=column)
+            cell.font, cell.fill = header_font, header_fill
+        for row in lowest:
+            append(
+                overview,
+                [row.item_key, text(row.name), row.weight, row.pic or None, number(row.levels[basis])],
+                {5: level_format},
+            )
+    overview.append([])
+    for label, paragraph in ((_("Conclusion"), conclusion(report)), (_("Method"), method_paragraph(report))):
+        append(overview, [label, paragraph])
+        overview.cell(row=overview.max_row, column=1).font = header_font
+    approval = report.approval
+    if approval is not None:
+        overview.append([])
+        append(overview, [_("Approval")])
+        overview.cell(row=overview.max_row, column=1).font = header_font
+        for label, value in [
+            (_("Prepared by"), approval.prepared_by.name),
+            (_("Position"), approval.prepared_by.position or None),
+            (_("NIP"), approval.prepared_by.nip or None),
+            (_("Date"), prepared_date(report)),
+            (_("Approved by"), approval.approved_by.name or SIGN_LINE),
+            (_("Position"), approval.approved_by.position or SIGN_LINE),
+            (_("NIP"), approval.approved_by.nip or SIGN_LINE),
+            (_("Place and date"), place_and_date(report)),
+            (_("Signature"), SIGN_LINE),
+        ]:
+            append(overview, [label, text(value)])
+
+    summary = sheet(_("Identity and index"), [_("Particular"), _("Value"), "", "", ""], [28, 60, 14, 22, 50])
     for label, value in [
         (_("Report"), report.title),
         (_("Instansi"), period.instansi.name),
@@ -197,18 +260,19 @@ def render_xlsx(report: Report) -> bytes:
         [_("No."), _("Item"), _("Indicator"), _("Source"), _("Level"), _("Notes"), _("Recommendations"), _("Date")],
         [6, 8, 40, 22, 8, 50, 50, 12],
     )
-    for row, result in report.national_results:
+    # One row per indicator: a note or recommendation repeated at several stages is written once.
+    for item in report.recommendations:
         append(
             recommendations,
             [
-                row.number,
-                row.item_key,
-                text(row.name),
-                result.get_stage_display(),
-                number(result.level),
-                text(result.notes),
-                text(result.recommendations),
-                result.assessed_on,
+                item.number,
+                ", ".join(item.item_keys),
+                text(item.name),
+                stage_levels(item),
+                number(item.level),
+                text("\n".join(item.notes)),
+                text("\n".join(item.recommendations)),
+                item.assessed_on,
             ],
             {5: level_format, 8: "yyyy-mm-dd"},
         )
