@@ -16,7 +16,7 @@ def test_the_fold_button_counts_the_filters_in_use_but_not_the_search(world):
     assert 'id="list-filters"' in plain
     filtered = client.get(url, {"q": "Dinas", "kind": "dinas"})
     assert filtered.context["active_filter_count"] == 1
-    assert re.search(r'badge[^>]*>\s*1 in use', filtered.content.decode())
+    assert re.search(r"badge[^>]*>\s*1 in use", filtered.content.decode())
     # The search box stays outside the fold.
     page = filtered.content.decode()
     assert page.index('name="q"') < page.index('id="list-filters"')
