@@ -46,7 +46,9 @@ class ImprovementAction(OwnedModel):
 
     Status = ActionStatus
 
-    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="actions")
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="actions"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     item_key = models.CharField(_("item"), max_length=16)
     from_level = models.PositiveSmallIntegerField(_("from level"))

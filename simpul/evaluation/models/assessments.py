@@ -75,7 +75,9 @@ class IndicatorAssessment(ChangeLoggedModel):
     returns it with a note. Changes go through `simpul.evaluation.services`, which enforce that order.
     """
 
-    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="assessments")
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="assessments"
+    )
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     item_key = models.CharField(
         _("item"), max_length=16, help_text=_("The indicator number, or its part (e.g. 35-2) when assessed in parts.")
@@ -114,13 +116,23 @@ class IndicatorAssessment(ChangeLoggedModel):
     self_level = models.DecimalField(_("self-assessed level"), max_digits=4, decimal_places=2, null=True, blank=True)
     self_justification = models.TextField(_("justification"), blank=True)
     self_assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("self-assessed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     final_level = models.DecimalField(_("final internal level"), max_digits=4, decimal_places=2, null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     national_level = models.DecimalField(
@@ -193,7 +205,9 @@ NATIONAL_STAGE_ORDER = (NationalStage.DOCUMENT, NationalStage.INTERVIEW, Nationa
 class NationalStageResult(ChangeLoggedModel):
     """What the national evaluators gave an indicator at one stage."""
 
-    assessment = models.ForeignKey(IndicatorAssessment, on_delete=models.CASCADE, related_name="national_results")
+    assessment = models.ForeignKey(
+        IndicatorAssessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="national_results"
+    )
     stage = models.CharField(_("stage"), max_length=12, choices=NationalStage.choices)
     level = models.DecimalField(_("level"), max_digits=4, decimal_places=2)
     notes = models.TextField(_("evaluator's notes"), blank=True)

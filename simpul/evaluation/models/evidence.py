@@ -27,7 +27,9 @@ class Evidence(ChangeLoggedModel):
         RECORD = "record", _("Simpul record")
         URL = "url", _("web address")
 
-    assessment = models.ForeignKey(IndicatorAssessment, on_delete=models.CASCADE, related_name="evidence")
+    assessment = models.ForeignKey(
+        IndicatorAssessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -37,13 +39,23 @@ class Evidence(ChangeLoggedModel):
     size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     record_type = models.ForeignKey(
-        "contenttypes.ContentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "contenttypes.ContentType",
+        verbose_name=_("record type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    record_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record_id = models.PositiveBigIntegerField(_("record ID"), null=True, blank=True)
     record_label = models.CharField(_("record"), max_length=300, blank=True)
     url = models.URLField(_("web address"), max_length=500, blank=True)
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     scope_instansi_path = "assessment__period__instansi"

@@ -73,7 +73,11 @@ class FrameworkDocument(models.Model):
     thousands of periods) would otherwise fetch and decode its ~120 kB of JSON for every row."""
 
     framework = models.OneToOneField(
-        Framework, on_delete=models.CASCADE, primary_key=True, related_name="stored_document"
+        Framework,
+        verbose_name=_("framework"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="stored_document",
     )
     document = models.JSONField(_("framework document"))
 
@@ -83,7 +87,9 @@ class FrameworkDocument(models.Model):
 
 
 class Domain(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="domains")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="domains"
+    )
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
     weight = models.FloatField(_("weight (%)"))
@@ -99,8 +105,12 @@ class Domain(models.Model):
 
 
 class Aspect(models.Model):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="aspects")
-    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, null=True, blank=True, related_name="aspects")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="aspects"
+    )
+    domain = models.ForeignKey(
+        Domain, verbose_name=_("domain"), on_delete=models.CASCADE, null=True, blank=True, related_name="aspects"
+    )
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
     weight = models.FloatField(_("weight (%)"))
@@ -118,8 +128,10 @@ class Aspect(models.Model):
 class Indicator(models.Model):
     """One indicator of a framework; its level texts stay in the framework document (see `spec`)."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
-    aspect = models.ForeignKey(Aspect, on_delete=models.CASCADE, related_name="indicators")
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    aspect = models.ForeignKey(Aspect, verbose_name=_("aspect"), on_delete=models.CASCADE, related_name="indicators")
     number = models.PositiveSmallIntegerField(_("number"))
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=300)
@@ -152,8 +164,12 @@ class Crosswalk(models.Model):
         OFFICIAL = "official", _("official")
         UNVERIFIED = "unverified", _("unverified (by content)")
 
-    from_indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="crosswalk_to")
-    to_indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="crosswalk_from")
+    from_indicator = models.ForeignKey(
+        Indicator, verbose_name=_("from indicator"), on_delete=models.CASCADE, related_name="crosswalk_to"
+    )
+    to_indicator = models.ForeignKey(
+        Indicator, verbose_name=_("to indicator"), on_delete=models.CASCADE, related_name="crosswalk_from"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     source = models.TextField(_("source"), blank=True)
 

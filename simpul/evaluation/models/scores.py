@@ -21,7 +21,9 @@ BASES_BEST_FIRST = (ScoreBasis.NATIONAL, ScoreBasis.INTERNAL, ScoreBasis.SELF)
 class PeriodScore(models.Model):
     """The index of a period on one basis, stored on every change so history and charts read it directly."""
 
-    period = models.ForeignKey(EvaluationPeriod, on_delete=models.CASCADE, related_name="scores")
+    period = models.ForeignKey(
+        EvaluationPeriod, verbose_name=_("period"), on_delete=models.CASCADE, related_name="scores"
+    )
     basis = models.CharField(_("basis"), max_length=10, choices=ScoreBasis.choices)
     index = models.DecimalField(_("index"), max_digits=5, decimal_places=2)
     raw_index = models.FloatField(_("unrounded index"))
