@@ -62,6 +62,12 @@ def test_planner_groups_stay_open_on_a_desktop(page):
     expect(groups.first).to_be_visible()
     for index in range(groups.count()):
         expect(groups.nth(index)).to_have_attribute("open", "")
+    # A slider says the level it is set to while it moves, before anything is computed.
+    slider = page.locator("input[type=range][data-show-value]").first
+    shown = page.locator(f"#{slider.get_attribute('data-show-value')}")
+    for value in (slider.get_attribute("min"), slider.get_attribute("max")):
+        slider.fill(value)
+        expect(shown).to_have_text(value)
 
 
 def test_swagger_ui_renders(page):

@@ -219,4 +219,15 @@
   window.addEventListener("resize", function () {
     markScrollingTables();
   });
+  // A slider says the value it is set to while it moves (<input type="range" data-show-value="output id">).
+  document.addEventListener("input", function (event) {
+    var slider = event.target;
+    if (!(slider instanceof HTMLInputElement) || !slider.hasAttribute("data-show-value")) {
+      return;
+    }
+    var output = document.getElementById(slider.getAttribute("data-show-value"));
+    if (output) {
+      output.textContent = Number(slider.value).toLocaleString(document.documentElement.lang || undefined);
+    }
+  });
 })();
