@@ -187,6 +187,21 @@ class ProposalReviewForm(ProposalNoteForm):
         self.fields["note"].help_text = _("Required to return the proposal: say what to fix or which file to attach.")
 
 
+class CorrectionNoteForm(forms.Form):
+    """The required note of a correction proposed by another OPD: what is wrong and how the proposer knows."""
+
+    prefix = "correction"
+    note = forms.CharField(
+        label=_("Why the correction is needed"),
+        help_text=_("Say what is wrong and how you know (e.g. a decree, a letter, the system itself)."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrapify(self)
+
+
 class ProposalAttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     title = forms.CharField(

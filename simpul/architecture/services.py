@@ -10,9 +10,11 @@ of the element's type, so a proposal made through the API obeys the rules of the
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,17 +33,23 @@ from simpul.architecture.models import (
 )
 from simpul.core import context, files, permissions, services
 from simpul.core.audit import snapshot
+from simpul.core.models.workflow import WorkflowEvent
 from simpul.core.notifications import notify
 from simpul.core.workflow import (
     INVALID_INPUT,
     INVALID_STATE,
     NOT_PERMITTED,
+    NOTE_REQUIRED,
     TransitionError,
+    events_of,
     record_event,
     transition,
 )
+from simpul.organizations.models import PerangkatDaerah
 
 PUBLICATION_WORKFLOW = "publication"
+# The first event of a correction proposed by another OPD (the proposal is a plain "change" otherwise).
+CORRECTION_STEP = "propose_correction"
 
 
 def may_review(user, element: Element) -> bool:
@@ -94,7 +102,22 @@ def _current_values(form_class, element: Element) -> dict:
     return values
 
 
-def validated_form(user, element: Element, data: dict):
+def keep_owner(form, element: Element) -> None:
+    """A correction proposed by another OPD cannot move the element: its owner field offers the owner only
+    (the proposer could not choose it otherwise, as owner choices are the OPDs one may hold elements for)."""
+    field = form.fields.get("owner")
+    if field is not None:
+        field.queryset = type(form).base_fields["owner"].queryset.filter(pk=element.owner_id)
+
+
+def correction_form(user, element: Element, data=None):
+    """The element's edit form as a proposer of a correction fills it in (the owner kept)."""
+    form = forms.form_for(element)(data, instance=element, user=user)
+    keep_owner(form, element)
+    return form
+
+
+def validated_form(user, element: Element, data: dict, *, correction: bool = False):
     """Validate `data` (all or some of the edit form's fields) as changes of `element` by `user`.
 
     Fields left out keep the element's stored values. Raises ValidationError naming each refused field;
@@ -108,6 +131,8 @@ def validated_form(user, element: Element, data: dict):
     if unknown:
         raise ValidationError({name: [_("There is no such field.")] for name in unknown})
     form = form_class(data={**_current_values(form_class, element), **data}, instance=element, user=user)
+    if correction:
+        keep_owner(form, element)
     if not form.is_valid():
         raise ValidationError(form.errors.as_data())
     return form
@@ -156,6 +181,125 @@ def propose_change(user, element: Element, data: dict) -> ChangeProposal:
         record_event(user, proposal, "proposal", "propose", "", ProposalStatus.PENDING)
         _tell_reviewers(user, proposal, _("Change proposed for review: %(element)s"))
     return proposal
+
+
+def _proposer_opd_id(user, element: Element) -> int | None:
+    """The OPD of the element's instansi for which the user may propose (their own), if any."""
+    instansi_id = element.owner.instansi_id
+    label = permissions.model_label(ChangeProposal)
+    for grant in permissions.user_grants(user):
+        in_instansi = grant.opd_id is not None and grant.instansi_id == instansi_id
+        if in_instansi and "add" in permissions.role_actions(grant.role, label):
+            return grant.opd_id
+    return None
+
+
+def correction_refusal(user, element: Element) -> TransitionError | None:
+    """Why the user may not propose a correction of the element, or None if they may.
+
+    A correction is for an OPD operator who sees another OPD's published element (the instansi's shared
+    map) but may not change it; the owner OPD's users and reviewers change it or propose a change.
+    """
+    if not element.pk or not permissions.can(user, "view", element):
+        return _not_permitted(_("You may not see this element."))
+    if permissions.can(user, "change", element) or any(
+        grant.opd_id == element.owner_id for grant in permissions.user_grants(user)
+    ):
+        return _not_permitted(_("This is your OPD's element: edit it or propose a change instead."))
+    if _proposer_opd_id(user, element) is None:
+        return _not_permitted(_("Only an OPD of this instansi may propose a correction."))
+    if not element.published:
+        return TransitionError(NOT_PUBLISHED, _("Only a published element can be corrected by another OPD."))
+    return None
+
+
+def may_propose_correction(user, element: Element) -> bool:
+    """Whether to offer the user "Propose a correction" on the element's page."""
+    return correction_refusal(user, element) is None
+
+
+def propose_correction(user, element: Element, data: dict, note: str) -> ChangeProposal:
+    """Another OPD proposes a correction of a published element it sees but may not change.
+
+    The proposal is a change proposal like `propose_change()`'s (same edit form, same rules, the owner
+    kept), decided by the reviewers (Admin SPBE) as any other; its first event (`propose_correction`)
+    carries the proposer's OPD and the required note explaining the correction. The owner OPD's users
+    (those who may change the element) and the reviewers are notified.
+
+    Refused with `not_permitted` (403: not visible, the owner OPD's own user, a reviewer, or no OPD of
+    the instansi), `not_published` (409), `note_required` (400) or `invalid_input` (400).
+    """
+    note = (note or "").strip()
+    with context.acting_as(user), transaction.atomic():
+        element = _typed(element)
+        refusal = correction_refusal(user, element)
+        if refusal is not None:
+            raise refusal
+        if not note:
+            raise TransitionError(
+                NOTE_REQUIRED,
+                _("Say what is wrong and why the correction is needed."),
+                status=400,
+                fields={"note": [_("This field is required.")]},
+            )
+        before = snapshot(element)
+        try:
+            form = validated_form(user, element, data, correction=True)
+        except ValidationError as error:
+            raise _as_invalid_input(error) from error
+        proposal = ChangeProposal(
+            element=element, kind=ProposalKind.CHANGE, data=form_values(form), before=before, proposed_by=user
+        )
+        # Not `services.create_object()`: the proposal is in the owner OPD's scope, where the proposer may
+        # not add records; `correction_refusal()` above is this step's permission. Saved as the proposer
+        # (context.acting_as), so the audit trail records them.
+        proposal.save()
+        from_opd = _proposer_opd_id(user, element)
+        opd = PerangkatDaerah.objects.get(pk=from_opd)
+        record_event(
+            user,
+            proposal,
+            "proposal",
+            CORRECTION_STEP,
+            "",
+            ProposalStatus.PENDING,
+            note=note,
+            payload={"correction": True, "from_opd": from_opd, "from_opd_name": str(opd)},
+        )
+        recipients = {
+            *permissions.users_who_may("change", element).values_list("pk", flat=True),
+            *permissions.users_who_may("review", element).values_list("pk", flat=True),
+        }
+        notify(
+            recipients,
+            _("Correction proposed by %(opd)s: %(element)s") % {"opd": opd, "element": element},
+            note,
+            record=proposal,
+            verb="architecture.correction_proposed",
+            exclude=user,
+        )
+    return proposal
+
+
+def corrections_of(proposals) -> dict[int, dict]:
+    """For the proposals among `proposals` that are corrections by another OPD: {pk: {"opd", "note"}}."""
+    ids = [str(proposal.pk) for proposal in proposals]
+    if not ids:
+        return {}
+    content_type = ContentType.objects.get_for_model(ChangeProposal)
+    events = WorkflowEvent.objects.filter(
+        content_type=content_type, object_id__in=ids, workflow="proposal", transition=CORRECTION_STEP
+    )
+    return {
+        int(event.object_id): {"opd": event.payload.get("from_opd_name", ""), "note": event.note} for event in events
+    }
+
+
+def correction_of(proposal: ChangeProposal) -> dict | None:
+    event = events_of(proposal).filter(workflow="proposal", transition=CORRECTION_STEP).first()
+    if event is None:
+        return None
+    return {"opd": event.payload.get("from_opd_name", ""), "note": event.note}
 
 
 def request_publication(user, element: Element) -> ChangeProposal:
@@ -430,6 +574,18 @@ def delete_file_if_unused(name: str) -> None:
     """Delete a stored attachment file that no attachment refers to any more."""
     if name and not ProposalAttachment.objects.filter(file=name).exists():
         default_storage.delete(name)
+
+
+def visible_proposals(queryset, user, action: str = "view"):
+    """`restrict(queryset, user, action)`, and for viewing also the proposals the user made themselves of
+    elements they still see (a correction by another OPD is in the scope of the element's owner)."""
+    query = permissions.scope_filter(queryset.model, user, action)
+    if query is None:
+        return queryset
+    if action == "view" and getattr(user, "pk", None):
+        elements = permissions.restrict(Element.objects.all(), user, "view").values("pk")
+        query |= Q(proposed_by=user, element__in=elements)
+    return queryset.filter(query)
 
 
 # --- What the reviewer sees ----------------------------------------------------------------------------

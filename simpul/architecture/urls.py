@@ -12,6 +12,7 @@ urlpatterns = [
     path("elements/<int:pk>/impact/", views.ImpactView.as_view(), name="element_impact"),
     path("elements/<int:pk>/publish/", views.PublishRequestView.as_view(), name="element_publish"),
     path("elements/<int:pk>/publish-now/", views.PublishView.as_view(), name="element_publish_now"),
+    path("elements/<int:pk>/propose-correction/", views.ProposeCorrectionView.as_view(), name="element_correction"),
     path("proposals/<int:pk>/revise/", views.ProposalReviseView.as_view(), name="changeproposal_revise"),
     path("proposals/<int:pk>/attachments/", views.ProposalAttachmentAddView.as_view(), name="proposal_attach"),
     path(

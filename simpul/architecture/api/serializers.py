@@ -131,6 +131,19 @@ class ProposalCreateSerializer(serializers.Serializer):
     data = serializers.DictField(help_text=PROPOSED_VALUES_HELP)
 
 
+class CorrectionCreateSerializer(serializers.Serializer):
+    element = serializers.IntegerField(
+        min_value=1, max_value=INT64_MAX, help_text="The published element of another OPD to correct."
+    )
+    data = serializers.DictField(help_text=PROPOSED_VALUES_HELP + " The owner cannot be changed.")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required: what is wrong and why. Left out or blank, refused with `note_required` (400).",
+    )
+
+
 class PublicationRequestSerializer(serializers.Serializer):
     element = serializers.IntegerField(min_value=1, max_value=INT64_MAX, help_text="The draft element's id.")
 

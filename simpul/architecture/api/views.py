@@ -184,6 +184,13 @@ class ChangeProposalViewSet(ScopedModelViewSet):
     permission_classes = [WorkflowActionPermission]
     workflow_actions = ("approve", "return_", "revise", "resubmit", "withdraw")
 
+    def get_queryset(self):
+        """As every endpoint's (`restrict()` for the method's action), and a proposer's own proposals are
+        readable too: a correction by another OPD is in the scope of the element's owner."""
+        if self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return services.visible_proposals(self.queryset.all(), self.request.user)
+        return super().get_queryset()
+
     def answer(self, proposal: models.ChangeProposal, status: int = 200) -> Response:
         fresh = self.queryset.get(pk=proposal.pk)
         return Response(self.get_serializer(fresh).data, status=status)
@@ -218,6 +225,24 @@ class ChangeProposalViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         element = self.element(body.validated_data["element"])
         return self.answer(services.request_publication(request.user, element), status=201)
+
+    @extend_schema(
+        request=serializers.CorrectionCreateSerializer,
+        responses={201: serializers.ChangeProposalSerializer, 409: refused(NOT_PUBLISHED)},
+        description="Another OPD proposes a correction of a published element it sees but may not change, with "
+        "a required note; the owner OPD and the Admin SPBE are notified and the Admin SPBE decides. 403 "
+        "`not_permitted` for the owner OPD's users and reviewers (they edit or propose a change); 400 "
+        "`note_required` without a note, `invalid_input` (with `fields`) if the values break the edit page's rules.",
+    )
+    @action(detail=False, methods=["post"], url_path="propose-correction", url_name="propose-correction")
+    def propose_correction(self, request):
+        body = serializers.CorrectionCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        element = self.element(body.validated_data["element"])
+        proposal = services.propose_correction(
+            request.user, element, body.validated_data["data"], body.validated_data["note"]
+        )
+        return self.answer(proposal, status=201)
 
     def step(self, request, serializer_class, run) -> Response:
         proposal = self.get_object_for("view")

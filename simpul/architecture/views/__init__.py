@@ -26,6 +26,7 @@ from simpul.architecture.views.proposals import (
     ProposalAttachmentDownloadView,
     ProposalAttachmentRemoveView,
     ProposalReviseView,
+    ProposeCorrectionView,
 )
 from simpul.architecture.views.publication import PublishRequestView, PublishView
 
@@ -48,6 +49,7 @@ __all__ = [
     "ProposalAttachmentDownloadView",
     "ProposalAttachmentRemoveView",
     "ProposalReviseView",
+    "ProposeCorrectionView",
     "PublishRequestView",
     "PublishView",
     "ReferenceCodeViews",

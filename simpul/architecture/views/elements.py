@@ -60,7 +60,10 @@ class ElementDetailView(ObjectDetailView):
         config = TYPED_VIEWS.get(element.domain, ElementViews)
         user = request.user
         can_review = services.may_review(user, element)
-        proposals = permissions.restrict(element.proposals.select_related("proposed_by"), user, "view")
+        proposals = list(services.visible_proposals(element.proposals.select_related("proposed_by"), user)[:10])
+        corrections = services.corrections_of(proposals)
+        for proposal in proposals:
+            proposal.correction = corrections.get(proposal.pk)
         context = {
             "config": config,
             "model_meta": type(typed)._meta,
@@ -72,12 +75,13 @@ class ElementDetailView(ObjectDetailView):
             "fields": element_fields(typed, config),
             "relationships": relationship_rows(element, user),
             "history": element_timeline(element),
-            "proposals": proposals[:10],
+            "proposals": proposals,
             "can_change": permissions.can(user, "change", element),
             "can_delete": permissions.can(user, "delete", element),
             "can_review": can_review,
             "can_publish": can_review and not element.published,
             "needs_review": services.needs_review(user, element),
+            "can_propose_correction": services.may_propose_correction(user, element),
             "can_link": permissions.has_model_permission(user, "add", models.Relationship)
             and permissions.can(user, "change", element),
             "related": [],

@@ -48,6 +48,11 @@ class ChangeProposalDetailView(ModelViewMixin, View):
     def get(self, request, pk):
         return self.render_page(get_object_or_404(self.get_queryset(), pk=pk))
 
+    def get_queryset(self, action: str | None = None):
+        """The proposals in the user's scope, and their own: a correction proposed by another OPD is in the
+        scope of the element's owner, yet its proposer follows it here (the workflow's steps stay checked)."""
+        return services.visible_proposals(self.config.get_queryset(), self.request.user, action or self.action)
+
     def post(self, request, pk):
         proposal = get_object_or_404(self.get_queryset(), pk=pk)
         step = request.POST.get("decision", "")
@@ -87,6 +92,7 @@ class ChangeProposalDetailView(ModelViewMixin, View):
             if proposal.kind == models.ProposalKind.PUBLISH
             else [],
             "steps": steps,
+            "correction": services.correction_of(proposal),
             "refused": refused,
             "can_review": bool(steps & {"approve", "return"}),
             "can_act": bool(steps & {"revise", "resubmit", "withdraw"}),
@@ -95,6 +101,56 @@ class ChangeProposalDetailView(ModelViewMixin, View):
             "attachments": [(item, proposal.is_open and item.pk in removable) for item in attachments],
             "attachment_form": (attachment_form or forms.ProposalAttachmentForm()) if may_attach else None,
             "history": object_timeline(proposal, entries=proposal_history(proposal)),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ProposeCorrectionView(LoginRequiredMixin, View):
+    """Another OPD proposes a correction of a published element it sees but may not change: the element's
+    edit form, prefilled, with a required note; the proposal goes to the owner OPD and the Admin SPBE."""
+
+    template_name = "architecture/element_correction.html"
+
+    def get_element(self, pk) -> models.Element:
+        visible = permissions.restrict(models.Element.objects.select_related("owner"), self.request.user, "view")
+        element = get_object_or_404(visible, pk=pk).typed
+        refusal_ = services.correction_refusal(self.request.user, element)
+        if refusal_ is not None:
+            raise PermissionDenied(refusal_.detail)
+        return element
+
+    def get(self, request, pk):
+        element = self.get_element(pk)
+        return self.render_form(element, services.correction_form(request.user, element), forms.CorrectionNoteForm())
+
+    def post(self, request, pk):
+        element = self.get_element(pk)
+        form = services.correction_form(request.user, element, request.POST)
+        note_form = forms.CorrectionNoteForm(request.POST)
+        valid = form.is_valid()
+        if note_form.is_valid() and valid:
+            try:
+                proposal = services.propose_correction(
+                    request.user, element, services.form_values(form), note_form.cleaned_data["note"]
+                )
+            except TransitionError as error:
+                if error.code == NOTE_REQUIRED:
+                    note_form.add_error("note", error.detail)
+                else:
+                    refusal(form, error)
+                return self.render_form(element, form, note_form, status=error.status)
+            messages.success(request, _("Your correction was sent to the owner OPD and the Admin SPBE."))
+            return redirect(proposal.get_absolute_url())
+        return self.render_form(element, form, note_form, status=400)
+
+    def render_form(self, element, form, note_form, status=200):
+        config = TYPED_VIEWS.get(element.domain, ElementViews)
+        context = {
+            "object": element,
+            "form": form,
+            "note_form": note_form,
+            "urls": config.url_names(),
+            "verbose_name_plural": type(element)._meta.verbose_name_plural,
         }
         return render(self.request, self.template_name, context, status=status)
 
