@@ -1,4 +1,4 @@
-from simpul.core.api.serializers_core import AuditEntrySerializer, WorkflowEventSerializer
+from simpul.core.api.serializers import AuditEntrySerializer, WorkflowEventSerializer
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet
 from simpul.core.models import AuditEntry, WorkflowEvent
 from simpul.core.views.audit import AuditEntryFilterSet

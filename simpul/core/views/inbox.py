@@ -3,7 +3,6 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
@@ -32,9 +31,7 @@ class OpenNotificationView(LoginRequiredMixin, View):
 
     def post(self, request, pk: int):
         notification = get_object_or_404(own_notifications(request.user), pk=pk)
-        if notification.read_at is None:
-            notification.read_at = timezone.now()
-            notification.save(update_fields=["read_at"])
+        notifications.mark_read(request.user, [notification.pk])
         link = notification.link
         safe = link and url_has_allowed_host_and_scheme(
             link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
