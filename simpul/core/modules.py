@@ -53,6 +53,9 @@ class SimpulModule:
     grants: Mapping[str, Mapping[str, frozenset[str]]] = {}
     # Dotted path to callable(request) -> list[core.cards.Card]; it decides per user which cards to show.
     home_cards: str = ""
+    # Dotted path to callable(user, instansi, opd=None) -> list[core.executive.Section]: the module's part of
+    # the executive dashboard (for the instansi, or narrowed to one OPD's report card).
+    executive_sections: str = ""
     # Dotted path to callable(context) that loads the module's part of the demo; the labels of the
     # modules whose demo must be loaded first.
     demo_loader: str = ""
@@ -95,6 +98,11 @@ def navigation() -> list[NavEntry]:
 def home_card_sources() -> list[Callable]:
     """The modules' home-card callables, in module order."""
     return [import_string(module.home_cards) for module in by_order() if module.home_cards]
+
+
+def executive_section_sources() -> list[Callable]:
+    """The modules' executive-dashboard callables, in module order."""
+    return [import_string(module.executive_sections) for module in by_order() if module.executive_sections]
 
 
 def linkable_types() -> list:

@@ -1,0 +1,34 @@
+"""What each module contributes to the executive dashboard (see `SimpulModule.executive_sections`).
+
+A module's callable(user, instansi, opd=None) returns its sections: figures computed from its own records
+that the user may view, each linking to the page that explains it. A figure a module cannot give yet has
+`value=None` and is shown as "not available yet", never as an invented number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Figure:
+    label: str
+    # The figure as shown ("2,48", "12 of 39"); None when there is no value (yet).
+    value: str | None
+    url: str = ""
+    # What the figure is based on or why it is missing ("national result 2023", "no report yet").
+    note: str = ""
+    tone: str = ""  # "good", "warn", "bad" or "" (neutral)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    url: str = ""
+    # Optional rows for a small table or bar chart: [{"label", "value", "max", "url", "tone"}].
+    rows: list[dict] = field(default_factory=list)
+    # Optional line over time: [{"label": "2021", "value": 2.1, "basis": "..."}].
+    trend: list[dict] = field(default_factory=list)
+    order: int = 100
