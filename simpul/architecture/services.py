@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,6 +113,16 @@ def correction_form(user, element: Element, data=None):
     """The element's edit form as a proposer of a correction fills it in (the owner kept)."""
     form = forms.form_for(element)(data, instance=element, user=user)
     keep_owner(form, element)
+    return form
+
+
+def revision_form(user, proposal: ChangeProposal, data=None):
+    """The element's edit form as the proposer revises a returned change proposal: its proposed values
+    first, and the owner kept when the proposal is another OPD's correction."""
+    element = proposal.element.typed
+    form = forms.form_for(element)(data, instance=element, initial=None if data else proposal.data, user=user)
+    if proposal.is_correction:
+        keep_owner(form, element)
     return form
 
 
@@ -247,14 +256,19 @@ def propose_correction(user, element: Element, data: dict, note: str) -> ChangeP
             form = validated_form(user, element, data, correction=True)
         except ValidationError as error:
             raise _as_invalid_input(error) from error
+        from_opd = _proposer_opd_id(user, element)
         proposal = ChangeProposal(
-            element=element, kind=ProposalKind.CHANGE, data=form_values(form), before=before, proposed_by=user
+            element=element,
+            kind=ProposalKind.CHANGE,
+            data=form_values(form),
+            before=before,
+            proposed_by=user,
+            proposer_opd_id=from_opd,
         )
         # Not `services.create_object()`: the proposal is in the owner OPD's scope, where the proposer may
         # not add records; `correction_refusal()` above is this step's permission. Saved as the proposer
         # (context.acting_as), so the audit trail records them.
         proposal.save()
-        from_opd = _proposer_opd_id(user, element)
         opd = PerangkatDaerah.objects.get(pk=from_opd)
         record_event(
             user,
@@ -434,7 +448,7 @@ def revise_proposal(user, proposal: ChangeProposal, data: dict, note: str = "") 
         try:
             if not isinstance(data, dict):
                 raise ValidationError({"data": [_("Give the proposed values as an object of field names and values.")]})
-            form = validated_form(user, element, {**locked.data, **data})
+            form = validated_form(user, element, {**locked.data, **data}, correction=locked.is_correction)
         except ValidationError as error:
             raise _as_invalid_input(error) from error
         values = form_values(form)
@@ -504,12 +518,17 @@ def publish_element(user, element: Element, note: str = "") -> Element:
 
 
 def may_attach(user, proposal: ChangeProposal) -> bool:
-    """Whether the user may add files to this proposal now (in scope, proposal still open)."""
-    return proposal.is_open and permissions.can_add(user, ProposalAttachment, *_proposal_scope(proposal))
+    """Whether the user may add files to this proposal now (open, and in the owner's or the proposing OPD's
+    scope: the OPD that proposed a correction attaches what the reviewer asks of it)."""
+    return proposal.is_open and _may_add_attachment(user, proposal)
 
 
-def _proposal_scope(proposal: ChangeProposal) -> tuple[int | None, int | None]:
-    return proposal.element.get_scope_ids()
+def _may_add_attachment(user, proposal: ChangeProposal) -> bool:
+    instansi_id, owner_id = proposal.element.get_scope_ids()
+    return any(
+        permissions.can_add(user, ProposalAttachment, instansi_id, opd_id)
+        for opd_id in {owner_id, proposal.proposer_opd_id or owner_id}
+    )
 
 
 def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> ProposalAttachment:
@@ -523,7 +542,7 @@ def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> P
         proposal = ChangeProposal.objects.select_for_update().filter(pk=proposal.pk).first()
         if proposal is None or not permissions.can(user, "view", proposal):
             raise _not_permitted()
-        if not permissions.can_add(user, ProposalAttachment, *_proposal_scope(proposal)):
+        if not _may_add_attachment(user, proposal):
             raise _not_permitted(_("You may not add files to this proposal."))
         if not proposal.is_open:
             raise TransitionError(INVALID_STATE, _("Files can be added only while the proposal is open."))
@@ -550,7 +569,12 @@ def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> P
             return attachment
 
         try:
-            services.create_object(user, attachment, save=save)
+            if permissions.can_add(user, ProposalAttachment, *proposal.element.get_scope_ids()):
+                services.create_object(user, attachment, save=save)
+            else:
+                # The proposing OPD of a correction adds to a proposal in the owner's scope, where
+                # `create_object()` would refuse it; `_may_add_attachment()` above is this step's permission.
+                save()
         except BaseException:
             if stored["name"]:
                 default_storage.delete(stored["name"])
@@ -561,31 +585,31 @@ def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> P
 def remove_attachment(user, attachment: ProposalAttachment) -> None:
     """Delete a file from an open proposal; the stored bytes go once nothing refers to them."""
     with context.acting_as(user), transaction.atomic():
-        attachment = ProposalAttachment.objects.select_related("proposal").get(pk=attachment.pk)
-        if not permissions.can(user, "delete", attachment):
+        attachment = ProposalAttachment.objects.select_related("proposal__element").get(pk=attachment.pk)
+        if not may_remove_attachment(user, attachment):
             raise _not_permitted(_("You may not remove this file."))
         if not attachment.proposal.is_open:
             raise TransitionError(INVALID_STATE, _("Files can be removed only while the proposal is open."))
         # The stored bytes go after the commit (signals.attachment_deleted), if no other attachment has them.
-        services.delete_object(user, attachment)
+        if permissions.can(user, "delete", attachment):
+            services.delete_object(user, attachment)
+        else:
+            attachment.delete()  # its adder, allowed by `may_remove_attachment()` above
+
+
+def may_remove_attachment(user, attachment: ProposalAttachment) -> bool:
+    """Those who may delete files in the owner's scope, and whoever added the file while they may still add
+    files to the proposal (the proposing OPD of a correction takes back a wrong file)."""
+    if permissions.can(user, "delete", attachment):
+        return True
+    added_by_user = attachment.added_by_id is not None and attachment.added_by_id == getattr(user, "pk", None)
+    return added_by_user and _may_add_attachment(user, attachment.proposal)
 
 
 def delete_file_if_unused(name: str) -> None:
     """Delete a stored attachment file that no attachment refers to any more."""
     if name and not ProposalAttachment.objects.filter(file=name).exists():
         default_storage.delete(name)
-
-
-def visible_proposals(queryset, user, action: str = "view"):
-    """`restrict(queryset, user, action)`, and for viewing also the proposals the user made themselves of
-    elements they still see (a correction by another OPD is in the scope of the element's owner)."""
-    query = permissions.scope_filter(queryset.model, user, action)
-    if query is None:
-        return queryset
-    if action == "view" and getattr(user, "pk", None):
-        elements = permissions.restrict(Element.objects.all(), user, "view").values("pk")
-        query |= Q(proposed_by=user, element__in=elements)
-    return queryset.filter(query)
 
 
 # --- What the reviewer sees ----------------------------------------------------------------------------

@@ -138,6 +138,9 @@ def _grant_q(model, grant: Grant, action: str) -> Q:
         return Q()
     if grant.opd_id is not None and opd_path:
         own = Q(**{_as_id_lookup(opd_path): grant.opd_id})
+        viewer_path = getattr(model, "scope_viewer_opd_path", None)
+        if action == "view" and viewer_path:
+            own |= Q(**{_as_id_lookup(viewer_path): grant.opd_id})
         shared = getattr(model, "scope_shared_q", None)
         if action == "view" and shared is not None and instansi_path:
             # Records an instansi shares among its OPDs (e.g. its published architecture) are

@@ -65,13 +65,16 @@ INVALID_INPUT = "invalid_input"
 class Transition:
     """One allowed move: from any of `source` to `target`, for users holding `permission` on the record.
 
+    `permission` is an action checked on the record's scope (`permissions.can`), or, for a step whose
+    authority is not the record's scope, a callable(user, record) -> bool that the module states (e.g. the
+    OPD that proposed a correction of another OPD's element acts on its proposal from its own scope).
     `guard(user, record)` may refuse with a TransitionError (e.g. "the period is closed").
     """
 
     name: str
     source: tuple[str, ...]
     target: str
-    permission: str = "change"
+    permission: str | Callable = "change"
     requires_note: bool = False
     label: str | Promise = ""
     guard: Callable | None = None
@@ -151,7 +154,10 @@ def _check(
         )
     granted = {} if granted is None else granted
     if step.permission not in granted:
-        granted[step.permission] = permissions.can(user, step.permission, record)
+        if callable(step.permission):
+            granted[step.permission] = bool(step.permission(user, record))
+        else:
+            granted[step.permission] = permissions.can(user, step.permission, record)
     if not granted[step.permission]:
         raise TransitionError(NOT_PERMITTED, _("You may not do this."), status=403)
     if step.guard is not None:

@@ -110,6 +110,7 @@ class ChangeProposalSerializer(ScopedModelSerializer):
             "data",
             "before",
             "proposed_by",
+            "proposer_opd",
             "reviewed_by",
             "reviewed_at",
             "note",

@@ -184,13 +184,6 @@ class ChangeProposalViewSet(ScopedModelViewSet):
     permission_classes = [WorkflowActionPermission]
     workflow_actions = ("approve", "return_", "revise", "resubmit", "withdraw")
 
-    def get_queryset(self):
-        """As every endpoint's (`restrict()` for the method's action), and a proposer's own proposals are
-        readable too: a correction by another OPD is in the scope of the element's owner."""
-        if self.request.method in ("GET", "HEAD", "OPTIONS"):
-            return services.visible_proposals(self.queryset.all(), self.request.user)
-        return super().get_queryset()
-
     def answer(self, proposal: models.ChangeProposal, status: int = 200) -> Response:
         fresh = self.queryset.get(pk=proposal.pk)
         return Response(self.get_serializer(fresh).data, status=status)

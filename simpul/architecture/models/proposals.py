@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from simpul.architecture.models.elements import Element
+from simpul.core import permissions
 from simpul.core.models import ChangeLoggedModel
 from simpul.core.workflow import NOT_PERMITTED, Transition, TransitionError, Workflow
 
@@ -59,6 +60,14 @@ def still_fits(proposal: "ChangeProposal") -> None:
             raise TransitionError(ALREADY_REQUESTED, gettext("Publication of this element was already requested."))
 
 
+def proposing_opd_may_act(user, proposal: "ChangeProposal") -> bool:
+    """The proposer's steps are the proposing OPD's: a user who may still propose for that OPD (its operator,
+    or the instansi's Admin SPBE). For a correction, that OPD is not the element's owner, in whose scope the
+    proposal lives; an operator who moved to another OPD no longer acts on their old OPD's proposals."""
+    instansi_id, owner_id = proposal.get_scope_ids()
+    return permissions.can_add(user, ChangeProposal, instansi_id, proposal.proposer_opd_id or owner_id)
+
+
 def _revisable(user, proposal: "ChangeProposal") -> None:
     by_the_proposer(user, proposal)
     if proposal.kind != ProposalKind.CHANGE:
@@ -101,12 +110,23 @@ class ChangeProposal(ChangeLoggedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     note = models.TextField(_("review note"), blank=True)
+    # The OPD that proposed: the element's owner, or another OPD of the instansi proposing a correction.
+    proposer_opd = models.ForeignKey(
+        "organizations.PerangkatDaerah",
+        verbose_name=_("proposing OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     scope_instansi_path = "element__owner__instansi"
     scope_opd_path = "element__owner"
+    # A correction lives in the owner's scope, and the proposing OPD follows it there.
+    scope_viewer_opd_path = "proposer_opd"
 
-    # Deciding is the reviewer's ("review"); the proposer's own steps need "add", the right to propose for
-    # the element's OPD, which an operator who moved to another OPD no longer holds.
+    # Deciding is the reviewer's ("review"); the proposer's own steps are the proposing OPD's
+    # (`proposing_opd_may_act`), which an operator who moved to another OPD no longer holds.
     workflow = Workflow(
         "proposal",
         field="status",
@@ -130,7 +150,7 @@ class ChangeProposal(ChangeLoggedModel):
                 "revise",
                 [ProposalStatus.RETURNED],
                 ProposalStatus.RETURNED,
-                permission="add",
+                permission=proposing_opd_may_act,
                 guard=_revisable,
                 label=_("Revise"),
             ),
@@ -138,7 +158,7 @@ class ChangeProposal(ChangeLoggedModel):
                 "resubmit",
                 [ProposalStatus.RETURNED],
                 ProposalStatus.PENDING,
-                permission="add",
+                permission=proposing_opd_may_act,
                 guard=_resubmittable,
                 label=_("Resubmit"),
             ),
@@ -146,7 +166,7 @@ class ChangeProposal(ChangeLoggedModel):
                 "withdraw",
                 [ProposalStatus.PENDING, ProposalStatus.RETURNED],
                 ProposalStatus.WITHDRAWN,
-                permission="add",
+                permission=proposing_opd_may_act,
                 guard=by_the_proposer,
                 label=_("Withdraw"),
             ),
@@ -161,8 +181,18 @@ class ChangeProposal(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.element}"
 
+    def save(self, *args, **kwargs):
+        if self.proposer_opd_id is None and self.element_id is not None:
+            self.proposer_opd_id = Element.objects.filter(pk=self.element_id).values_list("owner_id", flat=True).first()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("architecture:changeproposal_detail", args=[self.pk])
+
+    @property
+    def is_correction(self) -> bool:
+        """Proposed by another OPD than the element's owner."""
+        return bool(self.proposer_opd_id) and self.proposer_opd_id != self.element.owner_id
 
     @property
     def is_open(self) -> bool:
@@ -200,6 +230,7 @@ class ProposalAttachment(ChangeLoggedModel):
 
     scope_instansi_path = "proposal__element__owner__instansi"
     scope_opd_path = "proposal__element__owner"
+    scope_viewer_opd_path = "proposal__proposer_opd"
 
     class Meta:
         verbose_name = _("proposal attachment")

@@ -1,6 +1,7 @@
 """The architecture's records for the generated permission matrix: per OPD (A1, A2, B1) a published and
-a draft element of every kind, links between them, a publication request with an attachment, and the
-national reference codes the migrations load."""
+a draft element of every kind, links between them, a publication request with an attachment, corrections
+proposed by A1 and A2 of each other's elements (with a file), and the national reference codes the
+migrations load."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -24,6 +25,13 @@ def create_samples(world) -> None:
         draft = BY_DOMAIN["aplikasi"](owner=opd, name=f"Aplikasi {opd.short_name} diajukan", published=False)
         proposal = services.request_publication(operator, draft)
         services.add_attachment(operator, proposal, SimpleUploadedFile("bast.pdf", PDF), title="BAST")
+    # Corrections between the OPDs of one instansi: each lives in the owner's scope and is read by the other.
+    for proposer, owner in ((world.operator_a2, world.a1), (world.operator_a1, world.a2)):
+        element = Element.objects.get(owner=owner, name=f"aplikasi {owner.short_name} terbit")
+        correction = services.propose_correction(
+            proposer, element, {"name": f"aplikasi {owner.short_name} dikoreksi"}, "Nama salah ketik"
+        )
+        services.add_attachment(proposer, correction, SimpleUploadedFile("nota.pdf", PDF), title="Nota dinas")
 
 
 def refused_beyond_grants(actor, what: str, obj, place) -> bool:

@@ -4,6 +4,7 @@ SPBE are notified, the Admin SPBE decides, and the proposer follows their propos
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -13,9 +14,10 @@ from simpul.architecture.models import Application, ChangeProposal, Element, Pro
 from simpul.architecture.tests.factories import ApplicationFactory
 from simpul.core.models import AuditEntry, Notification
 from simpul.core.workflow import NOT_PERMITTED, NOTE_REQUIRED, TransitionError, events_of
-from simpul.organizations.tests.factories import user_with_role
+from simpul.organizations.tests.factories import PerangkatDaerahFactory, user_with_role
 
 API = "/api/architecture/proposals/propose-correction/"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 FORM = {
     "status": "operasi",
     "kind": "umum",
@@ -32,6 +34,7 @@ def scene(world):
     )
     world.draft = ApplicationFactory(owner=world.a1, name="SIMDA", published=False, kind="umum")
     world.operator_b1 = user_with_role("operator_opd", world.inst_b, world.b1, username="operator-b1")
+    world.a3 = PerangkatDaerahFactory(instansi=world.inst_a, short_name="A3", name="Dinas A Tiga")
     return world
 
 
@@ -209,13 +212,89 @@ def test_the_owner_opd_sees_the_correction_on_the_element_page_and_in_its_list(s
     assert proposal.get_absolute_url() in body
     listing = client_for(scene.operator_a1).get(reverse("architecture:changeproposal_list"))
     assert proposal.get_absolute_url() in listing.content.decode()
-    # The proposer finds it on the element page too; other OPDs' users do not.
+    # The proposing OPD finds it on the element page too; other OPDs' users do not.
     assert (
         proposal.get_absolute_url() in client_for(scene.operator_a2).get(scene.app.get_absolute_url()).content.decode()
     )
-    other_a2 = user_with_role("operator_opd", scene.inst_a, scene.a2, username="operator-a2-b")
-    assert client_for(other_a2).get(proposal.get_absolute_url()).status_code == 404
     assert client_for(scene.operator_b1).get(proposal.get_absolute_url()).status_code == 404
+    third = user_with_role("operator_opd", scene.inst_a, scene.a3, username="operator-a3")
+    assert client_for(third).get(proposal.get_absolute_url()).status_code == 404
+
+
+def test_the_proposing_opd_finds_its_corrections_in_the_list_and_the_api(scene):
+    proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
+    assert proposal.proposer_opd == scene.a2 and proposal.is_correction
+    listing = client_for(scene.operator_a2).get(reverse("architecture:changeproposal_list"))
+    assert proposal.get_absolute_url() in listing.content.decode()
+    rows = api(scene.operator_a2).get("/api/architecture/proposals/").json()["results"]
+    assert [(row["id"], row["proposer_opd"]) for row in rows] == [(proposal.pk, scene.a2.pk)]
+    # A colleague of the proposing OPD follows it, but the proposer's steps stay the proposer's.
+    colleague = user_with_role("operator_opd", scene.inst_a, scene.a2, username="operator-a2-b")
+    assert client_for(colleague).get(proposal.get_absolute_url()).status_code == 200
+    with pytest.raises(TransitionError) as refused:
+        services.withdraw_proposal(colleague, proposal)
+    assert refused.value.code == NOT_PERMITTED
+    third = user_with_role("operator_opd", scene.inst_a, scene.a3, username="operator-a3")
+    assert api(third).get("/api/architecture/proposals/").json()["results"] == []
+
+
+def test_a_returned_correction_is_revised_and_resubmitted_by_its_proposer_with_a_file(scene):
+    proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
+    services.return_proposal(scene.admin_a, proposal, "Lampirkan SK-nya.")
+    client = client_for(scene.operator_a2)
+    page = client.get(proposal.get_absolute_url()).content.decode()
+    for step in ("revise", "resubmit", "withdraw"):
+        assert f'value="{step}"' in page or reverse("architecture:changeproposal_revise", args=[proposal.pk]) in page
+    assert 'name="file"' in page  # the attachment form is offered
+    revised = client.post(
+        reverse("architecture:changeproposal_revise", args=[proposal.pk]),
+        {"owner": scene.a1.pk, "name": "SIMPEG Terpadu Lampung Timur", **FORM},
+    )
+    assert revised.status_code == 302, [l for l in revised.content.decode().splitlines() if "invalid" in l or "alert" in l]
+    upload = SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf")
+    attached = client.post(
+        reverse("architecture:proposal_attach", args=[proposal.pk]), {"title": "SK Bupati", "file": upload}
+    )
+    assert attached.status_code == 302
+    attachment = proposal.attachments.get()
+    assert attachment.added_by == scene.operator_a2
+    # The owner OPD reads the file; the proposer may take it back while the proposal is open.
+    assert (
+        client_for(scene.operator_a1)
+        .get(reverse("architecture:proposalattachment_download", args=[attachment.pk]))
+        .status_code
+        == 200
+    )
+    services.remove_attachment(scene.operator_a2, attachment)
+    services.add_attachment(scene.operator_a2, proposal, SimpleUploadedFile("sk.pdf", PDF), title="SK Bupati")
+    assert client.post(proposal.get_absolute_url(), {"decision": "resubmit"}).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.PENDING
+    assert proposal.data["name"] == "SIMPEG Terpadu Lampung Timur"
+    assert [event.transition for event in events_of(proposal)][:2] == ["resubmit", "revise"]
+    services.approve_proposal(scene.admin_a, proposal)
+    scene.app.refresh_from_db()
+    assert scene.app.name == "SIMPEG Terpadu Lampung Timur"
+
+
+def test_a_correction_is_withdrawn_through_the_api_by_its_proposer_only(scene):
+    proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
+    url = f"/api/architecture/proposals/{proposal.pk}/withdraw/"
+    assert api(scene.operator_a1).post(url, {}, format="json").status_code == 403
+    answer = api(scene.operator_a2).post(url, {"note": "Sudah benar."}, format="json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == ProposalStatus.WITHDRAWN
+
+
+def test_an_operator_who_moved_away_from_the_proposing_opd_no_longer_acts_on_its_correction(scene):
+    proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
+    services.return_proposal(scene.admin_a, proposal, "Lampirkan SK-nya.")
+    scene.operator_a2.role_assignments.update(opd=scene.a3)
+    moved = type(scene.operator_a2).objects.get(pk=scene.operator_a2.pk)
+    with pytest.raises(TransitionError) as refused:
+        services.resubmit_proposal(moved, proposal)
+    assert refused.value.code == NOT_PERMITTED
+    assert not services.may_attach(moved, proposal)
 
 
 def test_a_correction_through_the_api(scene):
@@ -230,12 +309,12 @@ def test_a_correction_through_the_api(scene):
     proposal = ChangeProposal.objects.get(pk=body["id"])
     assert [e.transition for e in events_of(proposal)] == [services.CORRECTION_STEP]
     assert recipients() == {"operator-a1", "admin-a"}
-    # The proposer reads it back; another OPD's user does not.
+    # The proposer reads it back; a user of a third OPD does not.
     assert api(scene.operator_a2).get(f"/api/architecture/proposals/{proposal.pk}/").status_code == 200
     listed = api(scene.operator_a2).get("/api/architecture/proposals/").json()
     assert proposal.pk in [row["id"] for row in listed["results"]]
-    other_a2 = user_with_role("operator_opd", scene.inst_a, scene.a2, username="operator-a2-b")
-    assert api(other_a2).get(f"/api/architecture/proposals/{proposal.pk}/").status_code == 404
+    third = user_with_role("operator_opd", scene.inst_a, scene.a3, username="operator-a3")
+    assert api(third).get(f"/api/architecture/proposals/{proposal.pk}/").status_code == 404
 
 
 def test_api_refusals(scene):

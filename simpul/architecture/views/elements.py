@@ -60,7 +60,7 @@ class ElementDetailView(ObjectDetailView):
         config = TYPED_VIEWS.get(element.domain, ElementViews)
         user = request.user
         can_review = services.may_review(user, element)
-        proposals = list(services.visible_proposals(element.proposals.select_related("proposed_by"), user)[:10])
+        proposals = list(permissions.restrict(element.proposals.select_related("proposed_by"), user, "view")[:10])
         corrections = services.corrections_of(proposals)
         for proposal in proposals:
             proposal.correction = corrections.get(proposal.pk)

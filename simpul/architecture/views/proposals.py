@@ -49,9 +49,9 @@ class ChangeProposalDetailView(ModelViewMixin, View):
         return self.render_page(get_object_or_404(self.get_queryset(), pk=pk))
 
     def get_queryset(self, action: str | None = None):
-        """The proposals in the user's scope, and their own: a correction proposed by another OPD is in the
-        scope of the element's owner, yet its proposer follows it here (the workflow's steps stay checked)."""
-        return services.visible_proposals(self.config.get_queryset(), self.request.user, action or self.action)
+        """The proposals the user may view (a correction also by its proposing OPD, `scope_viewer_opd_path`);
+        every step on it is checked by the workflow."""
+        return permissions.restrict(self.config.get_queryset(), self.request.user, action or self.action)
 
     def post(self, request, pk):
         proposal = get_object_or_404(self.get_queryset(), pk=pk)
@@ -80,7 +80,7 @@ class ChangeProposalDetailView(ModelViewMixin, View):
         element = proposal.element.typed
         steps = {step.name for step in models.ChangeProposal.workflow.allowed(user, proposal)}
         attachments = permissions.restrict(proposal.attachments.select_related("added_by"), user, "view")
-        removable = set(permissions.restrict(proposal.attachments.all(), user, "delete").values_list("pk", flat=True))
+        removable = {item.pk for item in attachments if services.may_remove_attachment(user, item)}
         may_attach = services.may_attach(user, proposal)
         context = {
             "object": proposal,
@@ -187,14 +187,11 @@ class ProposalReviseView(ModelViewMixin, View):
 
     def get(self, request, pk):
         proposal = self.get_proposal(pk)
-        element = proposal.element.typed
-        form = forms.form_for(element)(instance=element, initial=proposal.data, user=request.user)
-        return self.render_form(proposal, form)
+        return self.render_form(proposal, services.revision_form(request.user, proposal))
 
     def post(self, request, pk):
         proposal = self.get_proposal(pk)
-        element = proposal.element.typed
-        form = forms.form_for(element)(request.POST, instance=element, user=request.user)
+        form = services.revision_form(request.user, proposal, request.POST)
         if form.is_valid():
             try:
                 services.revise_proposal(request.user, proposal, services.form_values(form))

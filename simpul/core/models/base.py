@@ -20,6 +20,9 @@ class ScopedModelMixin:
     scope_opd_path: str | None = "owner"
     # Optional Q of records every OPD of the instansi may read although another OPD owns them.
     scope_shared_q = None
+    # Optional lookup to a second OPD that may read the record although it does not own it: the party on the
+    # other side (the OPD that proposed a correction of another OPD's element follows its proposal).
+    scope_viewer_opd_path: str | None = None
 
     def get_scope_ids(self) -> tuple[int | None, int | None]:
         """Return (instansi id, OPD id) of this record, for audit entries and permission checks."""

@@ -170,6 +170,8 @@ class Place:
     opd_id: int | None
     shared: bool
     about: tuple | None = None
+    # The OPD that may read the record besides its owner (`scope_viewer_opd_path`).
+    viewer_opd_id: int | None = None
 
 
 def place_of(obj, shared_ids: frozenset) -> Place:
@@ -186,6 +188,7 @@ def place_of(obj, shared_ids: frozenset) -> Place:
         _follow(obj, getattr(model, "scope_opd_path", None)),
         obj.pk in shared_ids,
         about,
+        _follow(obj, getattr(model, "scope_viewer_opd_path", None)),
     )
 
 
@@ -236,6 +239,8 @@ class Actor:
             return True  # national data
         if self.opd_id is not None and opd_path:
             if place.opd_id == self.opd_id:
+                return True
+            if action == "view" and place.viewer_opd_id is not None and place.viewer_opd_id == self.opd_id:
                 return True
             # An instansi's shared records (its published architecture) are read by all of its OPDs.
             return action == "view" and place.shared and bool(instansi_path) and place.instansi_id == self.instansi_id
