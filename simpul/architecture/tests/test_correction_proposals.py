@@ -250,7 +250,7 @@ def test_a_returned_correction_is_revised_and_resubmitted_by_its_proposer_with_a
         reverse("architecture:changeproposal_revise", args=[proposal.pk]),
         {"owner": scene.a1.pk, "name": "SIMPEG Terpadu Lampung Timur", **FORM},
     )
-    assert revised.status_code == 302, [l for l in revised.content.decode().splitlines() if "invalid" in l or "alert" in l]
+    assert revised.status_code == 302, revised.content.decode()[:500]
     upload = SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf")
     attached = client.post(
         reverse("architecture:proposal_attach", args=[proposal.pk]), {"title": "SK Bupati", "file": upload}
