@@ -24,6 +24,9 @@ def object_fields(obj: models.Model, names: list[str] | None = None) -> list[dic
             value = getattr(obj, f"get_{field.name}_display")()
         elif isinstance(field, models.BooleanField):
             value = _("Yes") if value else _("No")
+        elif field.many_to_many:
+            # The related records by name; the manager itself reads "app.Model.None".
+            value = ", ".join(str(item) for item in value.all())
         elif field.is_relation and value is not None:
             link = value.get_absolute_url() if hasattr(value, "get_absolute_url") else ""
         elif isinstance(field, models.URLField) and value:

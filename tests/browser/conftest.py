@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 DEMO_PASSWORD = "Browser-Demo-Passw0rd!"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -51,9 +52,67 @@ def demo(live_server, settings, monkeypatch):
     return live_server
 
 
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo behind a live server of the test module's own, loaded once for all the module's tests (on
+    each xdist worker), for a module whose tests only read: `demo` loads it for every test, which costs
+    a walk of many short tests most of its time.
+
+    pytest-django's `live_server` makes every test that uses it transactional, emptying the database at
+    its end, so this fixture starts its own server (pytest-django's helper class) and keeps database
+    access open while the module runs; at the module's end it empties the database as a transactional
+    test does, so the module's next neighbour on the worker starts from what it would otherwise find.
+    The module's tests carry `pytest.mark.django_db`: pytest-django creates the test database only for
+    tests that ask for one, and rolls back what each test writes; the demo, committed before, stays."""
+    from pytest_django.live_server_helper import LiveServer
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    media = tmp_path_factory.mktemp("shared-demo-media")
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast, MEDIA_ROOT=str(media)),
+    ):
+        patch.setenv("SIMPUL_DEMO_PASSWORD", DEMO_PASSWORD)
+        server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            call_command("demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+
+
 def _block_external(route):
     """The network is closed anyway; failing fast makes any non-local asset show up as a test failure."""
     route.abort()
+
+
+def open_page(browser, base_url: str, external_requests: list[str], refused: list[str], viewport=None, **options):
+    """A fresh page in a context of its own (own cookies) at a given viewport; English UI for stable texts.
+    Requests that leave base_url are refused and noted in external_requests, what the Content-Security-Policy
+    refused in `refused`."""
+    context = browser.new_context(
+        base_url=base_url,
+        locale="en-US",
+        viewport=viewport or {"width": 1280, "height": 900},
+        **options,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    local = re.escape(base_url)
+
+    def route(route):
+        external_requests.append(route.request.url)
+        _block_external(route)
+
+    context.route(re.compile(rf"^(?!{local}|data:|blob:).*"), route)
+    page = context.new_page()
+    # Chromium reports what the Content-Security-Policy refused on the console: every page of
+    # every browser test must run without such a refusal.
+    page.on("console", lambda message: _note_refusal(message, page, refused))
+    return page
 
 
 @pytest.fixture
@@ -64,25 +123,8 @@ def make_page(browser, demo):
     refused: list[str] = []
 
     def factory(viewport=None, **options):
-        context = browser.new_context(
-            base_url=demo.url,
-            locale="en-US",
-            viewport=viewport or {"width": 1280, "height": 900},
-            **options,
-        )
-        context.set_default_timeout(TIMEOUT_MS)
-        local = re.escape(demo.url)
-
-        def route(route):
-            external_requests.append(route.request.url)
-            _block_external(route)
-
-        context.route(re.compile(rf"^(?!{local}|data:|blob:).*"), route)
-        contexts.append(context)
-        page = context.new_page()
-        # Chromium reports what the Content-Security-Policy refused on the console: every page of
-        # every browser test must run without such a refusal.
-        page.on("console", lambda message: _note_refusal(message, page, refused))
+        page = open_page(browser, demo.url, external_requests, refused, viewport, **options)
+        contexts.append(page.context)
         return page
 
     yield factory

@@ -13,6 +13,7 @@ from openpyxl import Workbook, load_workbook
 from simpul.architecture.models import Application
 from simpul.architecture.tests.factories import (
     ApplicationFactory,
+    BusinessProcessFactory,
     DataSetFactory,
     InfrastructureFactory,
     ServiceFactory,
@@ -95,6 +96,15 @@ def test_overview_compliance_detail_and_impact_pages(scene, admin):
     assert [row["element"].name for row in response.context["rows"]] == ["Server Utama"]
     assert admin.get(reverse("architecture:relationship_list")).status_code == 200
     assert admin.get(reverse("architecture:referencecode_list"), {"tree": "RAI"}).status_code == 200
+
+
+def test_a_detail_page_names_the_records_of_a_many_to_many_field(scene, admin):
+    process = BusinessProcessFactory(owner=scene.a1, name="Penyusunan RKPD")
+    process.performers.set([scene.a1, scene.a2])
+    response = admin.get(reverse("architecture:element_detail", args=[process.pk]))
+    fields = {row["name"]: row["value"] for row in response.context["fields"]}
+    assert sorted(fields["performers"].split(", ")) == ["A1", "A2"]
+    assert "PerangkatDaerah.None" not in response.content.decode()
 
 
 def test_the_application_import_template_is_an_xlsx_with_the_form_columns(scene, admin):
