@@ -597,13 +597,19 @@ def remove_attachment(user, attachment: ProposalAttachment) -> None:
             attachment.delete()  # its adder, allowed by `may_remove_attachment()` above
 
 
+def removable_attachment_ids(user, proposal: ChangeProposal) -> set[int]:
+    """The proposal's files the user may remove: those they may delete in the owner's scope, and those they
+    added while they may still add files to it (the proposing OPD of a correction takes back a wrong file).
+    Two queries, whatever the number of files."""
+    deletable = permissions.restrict(proposal.attachments.all(), user, "delete").values_list("pk", flat=True)
+    removable = set(deletable)
+    if getattr(user, "pk", None) and _may_add_attachment(user, proposal):
+        removable |= set(proposal.attachments.filter(added_by=user).values_list("pk", flat=True))
+    return removable
+
+
 def may_remove_attachment(user, attachment: ProposalAttachment) -> bool:
-    """Those who may delete files in the owner's scope, and whoever added the file while they may still add
-    files to the proposal (the proposing OPD of a correction takes back a wrong file)."""
-    if permissions.can(user, "delete", attachment):
-        return True
-    added_by_user = attachment.added_by_id is not None and attachment.added_by_id == getattr(user, "pk", None)
-    return added_by_user and _may_add_attachment(user, attachment.proposal)
+    return attachment.pk in removable_attachment_ids(user, attachment.proposal)
 
 
 def delete_file_if_unused(name: str) -> None:

@@ -80,7 +80,7 @@ class ChangeProposalDetailView(ModelViewMixin, View):
         element = proposal.element.typed
         steps = {step.name for step in models.ChangeProposal.workflow.allowed(user, proposal)}
         attachments = permissions.restrict(proposal.attachments.select_related("added_by"), user, "view")
-        removable = {item.pk for item in attachments if services.may_remove_attachment(user, item)}
+        removable = services.removable_attachment_ids(user, proposal)
         may_attach = services.may_attach(user, proposal)
         context = {
             "object": proposal,
