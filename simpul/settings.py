@@ -209,6 +209,8 @@ TIME_ZONE = os.environ.get("SIMPUL_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
+# The one date and date-time format of every page (7 Des 2026, 7 Des 2026 14.05): simpul/core/formats.
+FORMAT_MODULE_PATH = ["simpul.core.formats"]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Files ----------------------------------------------------------------------------------------

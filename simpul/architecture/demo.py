@@ -2,8 +2,10 @@
 
 The applications, services, their owners and the JePin integrations are those of the text; the
 infrastructure follows 4.2.4 and table 4.3 (Pusat Data, intra-network nodes DISKOMINFO, Ali Anyang and
-Sutoyo, fibre links, the connector system). Addresses are written as the text gives them, so the
-sub-domain rule shows what the text itself gets wrong. Realistic additions are marked "addition": an
+Sutoyo, fibre links, the connector system). Every address is on the official domain the text names
+(4.2.5.3); where the text itself writes another (`…kota.go.id`, a slip of the plan), the application keeps
+the text's address as a property of its own (`PLAN_ADDRESSES`), shown on its page and listed in
+docs/architecture/demo.md. Realistic additions are marked "addition": an
 OPD server room waiting for approval, an OPD's own personnel application next to SIMPEG, data sets,
 business processes and security controls, so that compliance findings and impact analysis show
 something true on the first run. Idempotent: elements are found by (owner, name).
@@ -272,7 +274,7 @@ APPLICATIONS = [
         "SI-PPID",
         "DISKOMINFO",
         "khusus",
-        "http://ppid.lampungtimur.go.id",
+        f"http://ppid.{D}",
         "VM Layanan Publik",
         True,
         (True, True),
@@ -282,7 +284,7 @@ APPLICATIONS = [
         "Satu Data Lampung Timur",
         "DISKOMINFO",
         "khusus",
-        "https://data.lampungtimurkota.go.id",
+        f"https://data.{D}",
         "VM Layanan Publik",
         True,
         (True, True),
@@ -302,7 +304,7 @@ APPLICATIONS = [
         "DPMTK-Android",
         "DPMPTSP",
         "khusus",
-        "http://dpmktsp.lampungtimurkota.go.id",
+        f"http://dpmktsp.{D}",
         "Ruang Server DPMPTSP",
         False,
         (True, False),
@@ -316,7 +318,7 @@ APPLICATIONS = [
         "e-Pemerintahan",
         "DISKOMINFO",
         "khusus",
-        "http://e-pemerintahan.lampungtimur.go.id",
+        f"http://e-pemerintahan.{D}",
         "VM Layanan Publik",
         False,
         (True, True),
@@ -336,6 +338,19 @@ APPLICATIONS = [
 ]
 
 INTEGRATION_HUB = "JePin"
+
+# The master plan's slips (4.2.3.2, printed 6.2.3.2, items 3, 5 and 7): it names the official domain
+# "Kabupaten Lampung Timur.go.id" (4.2.5.3), yet writes these addresses on "…kota.go.id", left from a
+# city's text. Lampung Timur is a kabupaten, so the domain is not in doubt: the application's address is on
+# the official domain, and the text's address is kept on the application under a name that says it is the
+# plan's slip. A property, not a note in the description: descriptions tell applications apart (the
+# duplicate rule of compliance.py compares them), and the same note in several would make them look alike.
+PLAN_ADDRESS_PROPERTY = "Alamat menurut Rencana Induk (salah tulis domain)"
+PLAN_ADDRESSES = {
+    "JDIH": "https://jdih.KabupatenLampungTimurkota.go.id/",
+    "Satu Data Lampung Timur": "https://data.KabupatenLampungTimurkota.go.id/",
+    "DPMTK-Android": "http://dpmktsp.KabupatenLampungTimurkota.go.id/",
+}
 
 # name, owner, type, applications realising it, reference code
 SERVICES = [
@@ -471,6 +486,8 @@ def load(context) -> None:
         ensure(InfrastructureComponent, name, owner, kind=kind, **extra)
     for name, owner, kind, url, _host, jepin, (manual, source), extra in APPLICATIONS:
         fields = {"reference": "RAA.01.02" if kind == "umum" else "RAA.02.02", **extra}
+        if name in PLAN_ADDRESSES:
+            fields["properties"] = {PLAN_ADDRESS_PROPERTY: PLAN_ADDRESSES[name]}
         ensure(
             Application,
             name,

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from simpul.core import formats
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FRAMEWORK_DIR = DATA_DIR / "frameworks"
 CROSSWALK_DIR = DATA_DIR / "crosswalks"
@@ -196,7 +198,9 @@ def _close(a: float, b: float) -> bool:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:g}"
+    # Six significant digits as `:g` rounds them (a sum of weights may be 99.99999999999999), in the
+    # language's number format: 99,5 in Indonesian.
+    return formats.number_text(float(f"{value:g}"))
 
 
 def parse_framework(data: dict) -> FrameworkSpec:

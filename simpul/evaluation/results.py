@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from simpul.core.formats import number_text
 from simpul.evaluation.models import BASES_BEST_FIRST, PeriodScore, ScoreBasis
 
 # The rule in SQL: 0 for the basis that stands for the year when present, then 1, then 2.
@@ -42,7 +42,7 @@ def format_index(value, decimals: int = 2) -> str:
     """An index in the active language's format: 2,48 in Indonesian, 2.48 in English; a dash for none."""
     if value is None:
         return "—"
-    return formats.number_format(value, decimals, use_l10n=True)
+    return number_text(value, decimals)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,14 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core import formats
 from simpul.core.tables import BaseTable
 from simpul.evaluation import models, results
 
 
 def _level(value) -> str:
-    # Levels are stored with two decimals; 3.00 reads as 3, a survey-derived 3.25 stays.
-    return "—" if value is None else f"{value.normalize():f}"
+    # Levels are stored with two decimals; 3.00 reads as 3, a survey-derived 3.25 stays (as 3,25).
+    return "—" if value is None else formats.number_text(value)
 
 
 class FrameworkTable(BaseTable):
@@ -76,6 +77,9 @@ class AssessmentTable(BaseTable):
         ]
 
     default_columns = ("item_key", "indicator", "period", "pic", "status", "due", "self_level", "final_level")
+    # On a phone a card is titled by what is assessed; "#" (the first linked column) would title it with a
+    # bare item number.
+    card_title = "indicator"
 
     def render_indicator(self, record):
         return record.indicator.name

@@ -3,6 +3,7 @@ inheritance) for the SPBE element types, holding the fields that only that type 
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -68,9 +69,13 @@ class Element(OwnedModel):
         ordering = ["domain", "name"]
         indexes = [
             models.Index(fields=["owner", "domain"]),
-            # The default ordering of every element list: lets a page be read from the index
-            # instead of sorting the whole (possibly national) table.
-            models.Index(fields=["domain", "name"]),
+            # The default ordering of every element list (`domain, name`, the name without regard to case as
+            # core.ordering sorts text): lets a page be read from the index instead of sorting the whole
+            # (possibly national) table.
+            models.Index("domain", Lower("name"), name="architecture_domain_lname"),
+            # Lists sorted by name (?sort=name, ?ordering=name), read from the index the same way.
+            models.Index(Lower("name"), name="architecture_lname"),
+            # Lookups by the exact name: relationship imports name their source and target.
             models.Index(fields=["name"]),
             models.Index(fields=["exchange_id"]),
             # "Recently changed first" (lists and the API's ordering=-updated_at) read from the index; without
@@ -85,6 +90,11 @@ class Element(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("architecture:element_detail", args=[self.pk])
+
+    def shown_properties(self) -> list[tuple[str, object]]:
+        """The other properties shown on the element's page: those kept from an imported model, and the demo
+        data's notes (the master plan's own address, docs/architecture/demo.md); not Simpul's "_" keys."""
+        return [(key, value) for key, value in (self.properties or {}).items() if not str(key).startswith("_")]
 
     # The published architecture is the instansi's shared map; drafts stay with their OPD and reviewers.
     scope_shared_q = models.Q(published=True)

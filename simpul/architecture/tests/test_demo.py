@@ -153,3 +153,53 @@ def test_the_demo_is_published_and_every_link_fits_the_vocabulary(demo_once, db)
     assert not Element.objects.filter(published=False).exists()
     for relationship in Relationship.objects.select_related("source__owner", "target__owner"):
         relationship.full_clean()
+
+
+# 4.2.3.2 items 3, 5 and 7 write these addresses on "…kota.go.id" although 4.2.5.3 names the official
+# domain "Kabupaten Lampung Timur.go.id" and Lampung Timur is a kabupaten: the plan's own slips.
+PLAN_SLIPS = {
+    "JDIH": ("https://jdih.KabupatenLampungTimurkota.go.id/", "https://jdih.lampungtimurkab.go.id"),
+    "Satu Data Lampung Timur": (
+        "https://data.KabupatenLampungTimurkota.go.id/",
+        "https://data.lampungtimurkab.go.id",
+    ),
+    "DPMTK-Android": ("http://dpmktsp.KabupatenLampungTimurkota.go.id/", "http://dpmktsp.lampungtimurkab.go.id"),
+}
+SLIP_PROPERTY = "Alamat menurut Rencana Induk (salah tulis domain)"
+
+
+def test_every_address_of_the_demo_is_on_the_official_domain(demo_once, db):
+    from simpul.architecture.compliance import is_within_domain
+
+    applications = Application.objects.filter(owner__instansi__slug="lampung-timur").exclude(url="")
+    outside = {
+        app.name: app.url
+        for app in applications.select_related("owner__instansi")
+        if not is_within_domain(app.url, app.owner.instansi.official_domain) and app.hosting != "pusat"
+    }
+    assert outside == {}
+    assert not applications.filter(url__icontains="kota").exists()
+
+
+def test_the_plans_slipped_addresses_are_kept_and_marked_on_their_applications(demo_once, db, client):
+    from django.contrib.auth import get_user_model
+
+    for name, (written, recorded) in PLAN_SLIPS.items():
+        application = Application.objects.get(name=name)
+        assert application.url == recorded
+        assert application.properties == {SLIP_PROPERTY: written}
+    # No other application carries the note: the text writes them on the official domain.
+    marked = {app.name for app in Application.objects.all() if SLIP_PROPERTY in app.properties}
+    assert marked == set(PLAN_SLIPS)
+    # The element's page shows it.
+    client.force_login(get_user_model().objects.get(username="admin"))
+    page = client.get(Application.objects.get(name="DPMTK-Android").get_absolute_url()).content.decode()
+    assert SLIP_PROPERTY in page and "http://dpmktsp.KabupatenLampungTimurkota.go.id/" in page
+
+
+def test_no_two_applications_share_a_description(demo_once, db):
+    # The note about the plan's slips is not written into descriptions: the duplicate rule of compliance
+    # compares them, and a shared sentence would make unrelated applications look alike.
+    descriptions = list(Application.objects.exclude(description="").values_list("description", flat=True))
+    assert len(descriptions) == len(set(descriptions))
+    assert not Application.objects.filter(description__icontains="Rencana Induk").exists()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from datetime import date
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from simpul.core import formats
 from simpul.core.importexport.columns import import_columns
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -39,7 +41,7 @@ def export_table(table, model, export_format: str):
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(str(model._meta.verbose_name_plural)[:31])
         for row in rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
@@ -50,11 +52,33 @@ def export_table(table, model, export_format: str):
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, dt.datetime | dt.date):
+        # A machine format that spreadsheets read as a date: 2026-12-07, or 2026-12-07 14:05 in local time
+        # (not the UTC offset `str()` wrote, which read 7 hours off).
+        if isinstance(value, dt.datetime):
+            return formats.local(value).replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+        return value.isoformat()
     text = str(value)
     # Spreadsheet formula injection: a cell starting with = + - @ would be run by Excel.
     if text[:1] in {"=", "+", "-", "@"} and not _is_number(text):
         return "'" + text
     return text
+
+
+def _xlsx_cell(sheet, value):
+    """A date stays a date cell (sortable, and shown as 7 Dec 2026 by the reader's spreadsheet); the rest as
+    in the CSV."""
+    if not isinstance(value, dt.datetime | dt.date):
+        return _cell(value)
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value=formats.local(value).replace(tzinfo=None))
+        cell.number_format = formats.XLSX_DATETIME
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = formats.XLSX_DATE
+    return cell
 
 
 def _is_number(text: str) -> bool:

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from simpul.architecture.tests.factories import ApplicationFactory, ElementFactory
-from simpul.core import search
+from simpul.core import modules, search
 from simpul.organizations.tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_empty_and_too_short_searches_say_what_can_be_searched(world):
         empty = response.content.decode()
         assert 'data-testid="search-empty"' in empty
         assert "Type at least two characters" in empty
-        assert "architecture elements, regional departments (OPD), users" in empty
+        assert "architecture elements, outputs, policies, regional departments (OPD), users" in empty
 
 
 def test_nothing_found_is_said_plainly(world):
@@ -101,7 +101,7 @@ def test_search_queries_stay_few(world, django_assert_max_num_queries):
     client = Client()
     client.force_login(world.admin_a)
     # Session, user and grants, then per provider a bounded number (the search's id collection, its rows).
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(6 + 3 * len(modules.search_providers())):
         assert client.get(reverse("search"), {"q": "gudang"}).status_code == 200
 
 

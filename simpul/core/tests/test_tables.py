@@ -70,8 +70,64 @@ def test_rows_are_the_markup_of_django_tables2s_template(world):
     # Plain field columns (read directly) and the others (through django-tables2) both appear.
     assert "Kepala &lt;0&gt;" in ours and "—" in ours and "OPD1@EXAMPLE.GO.ID" in ours
     kind = PerangkatDaerah.objects.get(short_name="OPD-0").get_kind_display()
-    assert str(world.a1) in ours and f"<td >{kind}</td>" in ours
+    assert str(world.a1) in ours and re.search(rf'<td data-label="[^"]+">{re.escape(kind)}</td>', ours)
     assert f'<a href="{world.a1.get_absolute_url()}">{world.a1}</a>' in ours
+
+
+class LinkFirstTable(BaseTable):
+    """A URL column before the record's link, and a column whose cells share the table's attributes."""
+
+    website = tables.URLColumn()
+    short_name = tables.Column(linkify=True, attrs={"td": {"class": "text-nowrap"}})
+
+    class Meta(BaseTable.Meta):
+        model = PerangkatDaerah
+        fields = ["website", "short_name", "name"]
+        attrs = {"class": "table", "td": {"data-x": "y"}}
+
+    default_columns = ("website", "short_name", "name")
+
+
+def _cells(html: str) -> list[dict[str, str]]:
+    row = re.search(r"<tbody[^>]*>\s*<tr[^>]*>(.*?)</tr>", html, re.S).group(1)
+    return [dict(re.findall(r'([\w-]+)="([^"]*)"', attrs)) for attrs in re.findall(r"<td ([^>]*)>", row)]
+
+
+@pytest.mark.django_db
+def test_every_cell_names_its_column_and_one_titles_the_phone_card(world):
+    """The core stylesheet turns list rows into cards on a phone from these attributes (simpul.css)."""
+    with translation.override("en"):
+        table = OpdTable(PerangkatDaerah.objects.filter(pk=world.a1.pk))
+        html = _render(table, "core/table.html")
+        headers = [str(column.header) for column in table.columns]
+    cells = _cells(html)
+    assert [cell["data-label"] for cell in cells] == headers and "Short name" in headers
+    # The first column linked to a record titles the card; the others keep their own attributes.
+    assert [name for name, cell in zip(table.columns.names(), cells, strict=True) if "data-card-title" in cell] == [
+        "name"
+    ]
+    by_label = {cell["data-label"]: cell for cell in cells}
+    assert by_label["Short name"]["data-code"] == world.a1.short_name.lower()
+    assert by_label["Instansi"]["class"] == "text-muted"
+    assert re.search(r'<table [^>]*class="[^"]*\btable-cards\b', html)
+    assert 'data-sort-label="Sort by"' in html
+
+    # A URL column links out, so the first record link titles the card; the table's and the column's
+    # cell attributes stay; a table may name its title column.
+    with translation.override("en"):
+        cells = _cells(_render(LinkFirstTable(PerangkatDaerah.objects.filter(pk=world.a1.pk)), "core/table.html"))
+    assert ["data-card-title" in cell for cell in cells] == [False, True, False]
+    assert [(cell.get("data-x"), cell.get("class")) for cell in cells] == [
+        ("y", None),
+        (None, "text-nowrap"),
+        ("y", None),
+    ]
+    LinkFirstTable.card_title = "name"
+    try:
+        cells = _cells(_render(LinkFirstTable(PerangkatDaerah.objects.filter(pk=world.a1.pk)), "core/table.html"))
+    finally:
+        LinkFirstTable.card_title = None
+    assert ["data-card-title" in cell for cell in cells] == [False, False, True]
 
 
 @pytest.mark.django_db

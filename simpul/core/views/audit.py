@@ -68,7 +68,7 @@ class AuditEntryFilterSet(BaseFilterSet):
 
 class AuditEntryTable(BaseTable):
     id = tables.Column(linkify=True, verbose_name="#")
-    timestamp = tables.DateTimeColumn(format="d M Y H:i:s")
+    timestamp = tables.DateTimeColumn()
     content_type = tables.Column(verbose_name=_("Object type"))
 
     class Meta(BaseTable.Meta):

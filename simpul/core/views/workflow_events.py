@@ -100,7 +100,7 @@ class WorkflowEventFilterSet(BaseFilterSet):
 
 
 class WorkflowEventTable(BaseTable):
-    timestamp = tables.DateTimeColumn(format="d M Y H:i:s")
+    timestamp = tables.DateTimeColumn()
     object_repr = tables.Column()
     content_type = tables.Column(orderable=False)
     workflow = tables.Column()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from simpul.core.formats import number_text
 from simpul.evaluation import scoring
 from simpul.evaluation.frameworks import FrameworkSpec
 from simpul.evaluation.planner.limits import Limits, default_limits
@@ -169,4 +169,4 @@ def item_raises(spec: FrameworkSpec, levels: Mapping[str, float], plan: Plan) ->
 
 
 def _format(value: float) -> str:
-    return formats.number_format(value, 2)
+    return number_text(value, 2)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from simpul.core.formats import datetime_text, document_date, number_text
 from simpul.evaluation.models import Evidence, PeriodScore, ScoreBasis
 from simpul.evaluation.reports.content import Report
 
@@ -22,17 +22,14 @@ def basis_label(basis: str) -> str:
 def fmt_number(value, decimals: int = 2) -> str:
     if value is None:
         return "–"
-    return formats.number_format(value, decimals)
+    return number_text(value, decimals)
 
 
 def fmt_level(value) -> str:
     """A level as people write it: 3, or 3,25 for a survey-scored indicator."""
     if value is None:
         return "–"
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return str(int(value))
-    return formats.number_format(value.normalize(), abs(value.normalize().as_tuple().exponent))
+    return number_text(value)
 
 
 def evidence_kind(item: Evidence) -> str:
@@ -53,7 +50,7 @@ def evidence_reference(item: Evidence, full_hash: bool = False) -> str:
 
 def generated_line(report: Report) -> str:
     return _("Generated on %(when)s by %(who)s in Simpul.") % {
-        "when": formats.date_format(report.generated_at, "j F Y, H:i"),
+        "when": datetime_text(report.generated_at),
         "who": report.generated_by,
     }
 
@@ -390,12 +387,12 @@ def stage_levels(recommendation) -> str:
 
 def place_and_date(report: Report) -> str:
     approval = report.approval
-    when = formats.date_format(approval.prepared_on, "j F Y")
+    when = document_date(approval.prepared_on)
     return f"{approval.place}, {when}" if approval.place else when
 
 
 def prepared_date(report: Report) -> str:
-    return formats.date_format(report.approval.prepared_on, "j F Y")
+    return document_date(report.approval.prepared_on)
 
 
 SIGN_LINE = "." * 40

@@ -7,6 +7,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.core import formats
 from simpul.core.importexport import XLSX_CONTENT_TYPE, _cell
 from simpul.evaluation.models import Evidence, ScoreBasis
 from simpul.evaluation.reports.content import Report, _in_report_language
@@ -252,7 +253,7 @@ def render_xlsx(report: Report) -> bytes:
                     item.sha256 or None,
                     timezone.localtime(item.created_at).replace(tzinfo=None),
                 ],
-                {8: "yyyy-mm-dd hh:mm"},
+                {8: formats.XLSX_DATETIME},
             )
 
     recommendations = sheet(
@@ -274,7 +275,7 @@ def render_xlsx(report: Report) -> bytes:
                 text("\n".join(item.recommendations)),
                 item.assessed_on,
             ],
-            {5: level_format, 8: "yyyy-mm-dd"},
+            {5: level_format, 8: formats.XLSX_DATE},
         )
     for row in report.review_notes:
         append(
@@ -289,7 +290,7 @@ def render_xlsx(report: Report) -> bytes:
                 None,
                 timezone.localtime(row.assessment.reviewed_at).date() if row.assessment.reviewed_at else None,
             ],
-            {5: level_format, 8: "yyyy-mm-dd"},
+            {5: level_format, 8: formats.XLSX_DATE},
         )
 
     if report.actions:
@@ -311,7 +312,7 @@ def render_xlsx(report: Report) -> bytes:
                     action.due_date,
                     action.get_status_display(),
                 ],
-                {7: "yyyy-mm-dd"},
+                {7: formats.XLSX_DATE},
             )
 
     workbook.properties.title = f"{report.title} – {period.instansi.name}"

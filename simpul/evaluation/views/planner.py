@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from simpul.core import formats
 from simpul.evaluation import charts, planner, planning, scoring, services
 from simpul.evaluation.forms import PlannerForm
 from simpul.evaluation.models import EvaluationPeriod, IndicatorAssessment
@@ -68,7 +69,8 @@ def planner_context(request, period: EvaluationPeriod, whatif: dict[str, float] 
             plan.start_index,
             [
                 (
-                    f"{n['number']}. #{n['raise'].item_key} {n['raise'].from_level:g} → {n['raise'].to_level:g}",
+                    f"{n['number']}. #{n['raise'].item_key} {formats.number_text(n['raise'].from_level)} → "
+                    f"{formats.number_text(n['raise'].to_level)}",
                     n["raise"].index_after,
                 )
                 for n in raise_rows
