@@ -27,7 +27,6 @@ from simpul.architecture.models import (
     ProposalKind,
     ProposalStatus,
     PublicationState,
-    attachment_file_path,
     still_fits,
 )
 from simpul.core import context, files, permissions, services
@@ -549,21 +548,12 @@ def add_attachment(user, proposal: ChangeProposal, upload, title: str = "") -> P
         attachment = ProposalAttachment(
             proposal=proposal,
             title=(title or "").strip()[:200] or checked.name[:200],
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            added_by=user,
         )
+        attachment.store(checked, user)
         stored = {"name": None}
 
         def save() -> ProposalAttachment:
-            name = attachment_file_path(attachment, checked.name)
-            if default_storage.exists(name):
-                attachment.file.name = name  # the same bytes are already stored
-            else:
-                attachment.file.save(name, upload, save=False)
-                stored["name"] = attachment.file.name
+            stored["name"] = attachment.save_file(upload)  # None: the same bytes are already stored
             attachment.full_clean(exclude=["file"])
             attachment.save()
             return attachment

@@ -38,7 +38,6 @@ from simpul.evaluation.models import (
     AssessmentStatus,
     Evidence,
     IndicatorAssessment,
-    evidence_file_path,
 )
 
 SEARCH_LIMIT = 20
@@ -270,23 +269,13 @@ def add_file(user, assessment: IndicatorAssessment, upload, title: str = "", des
             kind=Evidence.Kind.FILE,
             title=(title or "").strip()[:200] or checked.name[:200],
             description=(description or "").strip(),
-            original_name=checked.name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            added_by=user,
         )
-        stored = {"name": None, "new": False}
+        evidence.store(checked, user)
+        stored = {"name": None}
 
         def save():
-            name = evidence_file_path(evidence, checked.name)
-            if default_storage.exists(name):
-                # Same checksum, same bytes: the file is already stored (e.g. evidence of another indicator).
-                evidence.file.name = name
-            else:
-                evidence.file.save(name, upload, save=False)
-                stored["new"] = True
-            stored["name"] = evidence.file.name
+            # Same checksum, same bytes: a file already stored (e.g. evidence of another indicator) is reused.
+            stored["name"] = evidence.save_file(upload)
             evidence.full_clean(exclude=["file"])
             evidence.save()
             return evidence
@@ -294,7 +283,7 @@ def add_file(user, assessment: IndicatorAssessment, upload, title: str = "", des
         try:
             services.create_object(user, evidence, save=save)
         except BaseException:
-            if stored["new"] and stored["name"]:
+            if stored["name"]:
                 default_storage.delete(stored["name"])
             raise
     return evidence

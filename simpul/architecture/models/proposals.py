@@ -1,9 +1,6 @@
 """Change proposals: an OPD's proposed change to a published element, or its request to publish a draft,
 with the proposal workflow's guards and the files attached to a proposal."""
 
-from pathlib import PurePath
-
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -11,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from simpul.architecture.models.elements import Element
 from simpul.core import permissions
-from simpul.core.models import ChangeLoggedModel
+from simpul.core.models import ChangeLoggedModel, StoredFile
+from simpul.core.models.files import stored_file_path
 from simpul.core.workflow import NOT_PERMITTED, Transition, TransitionError, Workflow
 
 
@@ -200,13 +198,11 @@ class ChangeProposal(ChangeLoggedModel):
         return self.status in (ProposalStatus.PENDING, ProposalStatus.RETURNED)
 
 
-def attachment_file_path(instance: "ProposalAttachment", filename: str) -> str:
-    # The stored name is the checksum: no user-chosen path, and the same file is not stored twice.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"architecture/proposals/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+# Released migrations refer to the upload path by this name.
+attachment_file_path = stored_file_path
 
 
-class ProposalAttachment(ChangeLoggedModel):
+class ProposalAttachment(ChangeLoggedModel, StoredFile):
     """A file attached to a proposal (e.g. the BAST the reviewer asked for), checked by type and size,
     stored under its checksum and served only to those who may view the proposal."""
 
@@ -214,20 +210,11 @@ class ProposalAttachment(ChangeLoggedModel):
         ChangeProposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=attachment_file_path, max_length=255)
-    original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("file type"), max_length=100)
+    # Always a file (`file_required`), so the database keeps refusing an attachment without a size.
     size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
+    file_folder = "architecture/proposals"
+    file_required = True
     scope_instansi_path = "proposal__element__owner__instansi"
     scope_opd_path = "proposal__element__owner"
     scope_viewer_opd_path = "proposal__proposer_opd"

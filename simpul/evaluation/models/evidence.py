@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from simpul.core.models.base import ChangeLoggedModel
+from simpul.core.models.files import StoredFile, stored_file_path
 from simpul.evaluation.models.assessments import IndicatorAssessment
 
-
-def evidence_file_path(instance: Evidence, filename: str) -> str:
-    # The stored name is the checksum: no user-chosen path, and the same file is not stored twice.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"evaluation/evidence/{instance.sha256[:2]}/{instance.sha256}{suffix}"
+# Released migrations refer to the upload path by this name.
+evidence_file_path = stored_file_path
 
 
-class Evidence(ChangeLoggedModel):
+class Evidence(ChangeLoggedModel, StoredFile):
     """Supporting evidence (bukti dukung) of an assessment: an uploaded file or a link to a Simpul record."""
 
     class Kind(models.TextChoices):
@@ -33,11 +28,6 @@ class Evidence(ChangeLoggedModel):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    file = models.FileField(_("file"), upload_to=evidence_file_path, max_length=255, blank=True)
-    original_name = models.CharField(_("file name"), max_length=255, blank=True)
-    content_type = models.CharField(_("file type"), max_length=100, blank=True)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     record_type = models.ForeignKey(
         "contenttypes.ContentType",
         verbose_name=_("record type"),
@@ -49,15 +39,8 @@ class Evidence(ChangeLoggedModel):
     record_id = models.PositiveBigIntegerField(_("record ID"), null=True, blank=True)
     record_label = models.CharField(_("record"), max_length=300, blank=True)
     url = models.URLField(_("web address"), max_length=500, blank=True)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
+    file_folder = "evaluation/evidence"
     scope_instansi_path = "assessment__period__instansi"
     scope_opd_path = "assessment__pic"
 
