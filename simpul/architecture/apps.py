@@ -50,6 +50,7 @@ class ArchitectureConfig(SimpulModule, AppConfig):
         "asn": {"architecture.referencecode": VIEW},
     }
     home_cards = "simpul.architecture.cards.architecture_cards"
+    executive_sections = "simpul.architecture.executive.sections"
     demo_loader = "simpul.architecture.demo.load"
     demo_requires = ("organizations",)
     linkable_types = (

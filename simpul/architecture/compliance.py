@@ -373,6 +373,11 @@ class ComplianceReport:
     def by_opd(self) -> list[tuple[str, int]]:
         return Counter(f.opd_name for f in self.findings).most_common()
 
+    def by_opd_id(self) -> list[tuple[int | None, str, int]]:
+        """(OPD id, OPD name, findings) per OPD, the most findings first."""
+        counts = Counter((f.opd_id, f.opd_name) for f in self.findings)
+        return [(opd_id, name, count) for (opd_id, name), count in counts.most_common()]
+
 
 def check(user, instansi: Instansi, rules: list[str] | None = None) -> ComplianceReport:
     """Run every rule (or the named ones) for an instansi, as seen by `user`."""

@@ -69,7 +69,7 @@ def _check_module(module) -> list[checks.Error]:
             import_string(provider.filterset)
         except ImportError:
             error(f"a search provider names a filter set that cannot be imported: {provider.filterset!r}.")
-    for attribute in ("home_cards", "demo_loader", "demo_users"):
+    for attribute in ("home_cards", "executive_sections", "evidence_hints", "demo_loader", "demo_users"):
         dotted = getattr(module, attribute)
         if dotted:
             try:

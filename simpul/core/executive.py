@@ -29,6 +29,13 @@ class Section:
     url: str = ""
     # Optional rows for a small table or bar chart: [{"label", "value", "max", "url", "tone"}].
     rows: list[dict] = field(default_factory=list)
-    # Optional line over time: [{"label": "2021", "value": 2.1, "basis": "..."}].
+    # Optional line over time: [{"label": "2021", "value": 2.1, "basis": "..."}]. "basis" names what the value
+    # is (points on different bases are drawn as not one measure); optional keys: "display" (the value as
+    # shown, "2,48 Cukup"), "note" (more about the basis, "6/47 items (provisional)"), "provisional" (True:
+    # drawn hollow, a lower bound) and "url" (the point's detail).
     trend: list[dict] = field(default_factory=list)
     order: int = 100
+    # One line under the title saying what the figures cover ("the whole instansi", "as of 2024").
+    note: str = ""
+    # What the rows' columns are called in the table form (PDF, the table under a chart): label, value.
+    row_headers: tuple[str, str] = ("", "")

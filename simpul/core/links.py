@@ -63,3 +63,23 @@ class LinkableType:
                 query |= Q(**{f"{name}__icontains": text})
             queryset = queryset.filter(query)
         return queryset
+
+
+@dataclass
+class EvidenceHint:
+    """A module's proposal of its records as evidence of one evaluation indicator (see
+    `SimpulModule.evidence_hints`); the evaluation shows it among its hints, and accepting it links the
+    records through their linkable type. A hint is advice: it never sets a level.
+
+    `key` is stable within the module (the hint's id is "<module label>-<key>"); `level`, when given, is
+    the level whose criterion the hint quotes; `records` are those the user may view.
+    """
+
+    key: str
+    title: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    suggestion: str = ""
+    why: str = ""
+    notice: str = ""
+    level: int | None = None
+    records: list = field(default_factory=list)

@@ -56,6 +56,10 @@ class SimpulModule:
     # Dotted path to callable(user, instansi, opd=None) -> list[core.executive.Section]: the module's part of
     # the executive dashboard (for the instansi, or narrowed to one OPD's report card).
     executive_sections: str = ""
+    # Dotted path to callable(user, indicator, instansi_id) -> list[core.links.EvidenceHint]: the module's
+    # records proposed as evidence of one evaluation indicator, which the evaluation's hints show beside its
+    # own (so the evaluation imports no other module).
+    evidence_hints: str = ""
     # Dotted path to callable(context) that loads the module's part of the demo; the labels of the
     # modules whose demo must be loaded first.
     demo_loader: str = ""
@@ -103,6 +107,11 @@ def home_card_sources() -> list[Callable]:
 def executive_section_sources() -> list[Callable]:
     """The modules' executive-dashboard callables, in module order."""
     return [import_string(module.executive_sections) for module in by_order() if module.executive_sections]
+
+
+def evidence_hint_sources() -> list[Callable]:
+    """The modules' evidence-hint callables, in module order."""
+    return [import_string(module.evidence_hints) for module in by_order() if module.evidence_hints]
 
 
 def linkable_types() -> list:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.links import LinkableType
 from simpul.core.modules import NavEntry, SimpulModule
 from simpul.core.permissions import ALL, VIEW
 
@@ -60,7 +61,20 @@ class EvaluationConfig(SimpulModule, AppConfig):
         "asn": _FRAMEWORKS_READ_ONLY,
     }
     home_cards = "simpul.evaluation.cards.evaluation_cards"
+    executive_sections = "simpul.evaluation.executive.sections"
     demo_loader = "simpul.evaluation.demo.load"
     demo_requires = ("organizations", "architecture")
+    # Indicators other modules link to: a roadmap output names the indicators it should raise.
+    linkable_types = (
+        LinkableType(
+            "evaluation.indicator",
+            "evaluation.Indicator",
+            _("Evaluation: indicators"),
+            search_fields=("name", "code"),
+            filters={"framework__is_active": True},
+            detail="framework",
+            select_related=("framework",),
+        ),
+    )
     urls = "simpul.evaluation.urls"
     api_urls = "simpul.evaluation.api.urls"

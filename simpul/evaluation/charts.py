@@ -14,39 +14,35 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils import formats
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+# The drawing kit and its size rule are core's, shared with the other modules' charts.
+from simpul.core.charts import (  # noqa: F401  (PHONE_BOX, MIN_TEXT_PX, MAX_SCALE: this module's size rule)
+    FONT,
+    GRID,
+    MAX_SCALE,
+    MIN_TEXT_PX,
+    MUTED,
+    PHONE_BOX,
+    SERIES_COLOURS,
+    TEXT,
+    WIDTH,
+    number,
+    text_size,
+)
+from simpul.core.charts import key_icon as _key_icon
+from simpul.core.charts import mark as _mark
+from simpul.core.charts import svg as _svg
+from simpul.core.charts import text as _text
+from simpul.core.charts import text_width as _text_width
 from simpul.evaluation.frameworks import FrameworkSpec
 from simpul.evaluation.models import ScoreBasis
 
-# Series colours (Okabe–Ito): blue, orange, bluish green, vermillion, reddish purple.
-SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7")
 # Predicate bands from the lowest to the highest: background tints and the strong colours of bars.
 BAND_TINTS = ("#fbe3d6", "#fdf0cf", "#fff9d6", "#e2f2e9", "#dbeaf6", "#ece2f0")
 BAND_COLOURS = ("#B03A00", "#A66A00", "#8A7A00", "#007A5A", "#005A8C", "#7D3C98")
-# A chart is drawn WIDTH units wide and fills its box (width="100%"), so its text scales with the box. On a
-# phone that box is about PHONE_BOX CSS pixels wide (a 360-px screen less the page's and the card's padding),
-# where text of s units shows at s × PHONE_BOX / WIDTH pixels: `text_size` keeps every text at least
-# MIN_TEXT_PX there. On a wide screen a chart grows to at most MAX_SCALE × its width in pixels, so the same
-# text stays under about 17 px (a 440-unit chart stretched 1.6 times showed 9 px on a phone, 21 px on a desk).
-WIDTH = 360
-PHONE_BOX = 300
-MIN_TEXT_PX = 11
-MAX_SCALE = 1.2
-
-
-def text_size(nominal: float = 0, width: float = WIDTH) -> int:
-    """A font size in viewBox units: `nominal`, but never under MIN_TEXT_PX once the chart fits a phone."""
-    return max(math.ceil(nominal), math.ceil(MIN_TEXT_PX * width / PHONE_BOX))
-
-
-FONT = text_size()
-TEXT = "#212529"
-MUTED = "#6c757d"
-GRID = "#dee2e6"
 
 
 @dataclass(frozen=True)
@@ -83,13 +79,6 @@ class Band:
     colour: str
 
 
-def number(value: float | None, decimals: int = 2) -> str:
-    """A value in the active language's format (a decimal comma in Indonesian); a dash when there is none."""
-    if value is None:
-        return "—"
-    return formats.number_format(value, decimals)
-
-
 def predicate_bands(spec: FrameworkSpec) -> list[Band]:
     """The framework's predicate bands from the bottom of the scale to the top, with their colours."""
     ordered = list(spec.predicates)
@@ -115,28 +104,6 @@ def band_for(bands: Sequence[Band], value: float) -> Band | None:
         if value >= band.low:
             return band
     return bands[0] if bands else None
-
-
-def _svg(width: int, height: float, title: str, desc: str, body: list[str]) -> SafeString:
-    # Every text put into the body is escaped where it is put in; numbers are formatted here.
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" width="100%" '
-        f'role="img" style="max-width:{round(width * MAX_SCALE)}px;height:auto" '
-        f'font-family="system-ui, sans-serif" font-size="{text_size(width=width)}">'
-        f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>" + "".join(body) + "</svg>"
-    )
-
-
-def _text(x: float, y: float, content: str, anchor: str = "start", colour: str = TEXT, size: int = FONT, extra=""):
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{colour}" font-size="{text_size(size)}"{extra}>'
-        f"{escape(content)}</text>"
-    )
-
-
-def _text_width(content: str, size: int = FONT) -> float:
-    """About how wide a text is in units: the sans-serif average of a little over half the font size."""
-    return len(content) * size * 0.56
 
 
 def grouped_bars(
@@ -256,27 +223,6 @@ DEFAULT_MARK = ("circle", SERIES_COLOURS[0])
 # The line of a trend whose points are on more than one basis: no basis's colour.
 MIXED_LINE = "#495057"
 DASH = "5 4"
-
-
-def _mark(shape: str, x: float, y: float, r: float, fill: str, stroke: str, attrs: str = "", inner: str = "") -> str:
-    common = f'fill="{fill}" stroke="{stroke}" stroke-width="2"{attrs}'
-    if shape == "square":
-        side = r * 1.7
-        element = f'<rect x="{x - side / 2:.1f}" y="{y - side / 2:.1f}" width="{side:.1f}" height="{side:.1f}" {common}'
-        return f"{element}>{inner}</rect>"
-    if shape == "diamond":
-        d = r * 1.35
-        path = f"M{x:.1f} {y - d:.1f}L{x + d:.1f} {y:.1f}L{x:.1f} {y + d:.1f}L{x - d:.1f} {y:.1f}Z"
-        return f'<path d="{path}" {common}>{inner}</path>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {common}>{inner}</circle>'
-
-
-def _key_icon(body: str) -> SafeString:
-    """A small drawing for the key under a chart (the text next to it says what it means)."""
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 14" width="24" height="14" aria-hidden="true" '
-        f'class="align-middle">{body}</svg>'
-    )
 
 
 def _joined(points: Sequence[TrendPoint]) -> list[tuple[int, int, TrendSegment]]:

@@ -3,8 +3,10 @@
 `data/hints.json` maps framework id + indicator number to providers (with the reason for each
 mapping); the providers below read the instansi's records — only those the current user may view —
 and return facts (numbers), a suggestion sentence quoting the criterion of one level, and the records
-they propose as evidence. A hint is advice: it never sets or changes a level. Accepting one links the
-proposed records as evidence (`evidence.add_records`); ignoring it changes nothing.
+they propose as evidence. Other modules add their own through the module contract
+(`SimpulModule.evidence_hints`, e.g. the governance module's enacted policies on the indicator's topic),
+so this module imports none of them. A hint is advice: it never sets or changes a level. Accepting one
+links the proposed records as evidence (`evidence.add_records`); ignoring it changes nothing.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from simpul.architecture.models import (
     Relationship,
     Service,
 )
-from simpul.core import permissions
+from simpul.core import modules, permissions
 from simpul.evaluation import evidence
 from simpul.evaluation.models import IndicatorAssessment
 from simpul.organizations.models import PerangkatDaerah
@@ -113,23 +115,48 @@ def hints_for(user, assessment: IndicatorAssessment) -> list[Hint]:
         hint = PROVIDERS[entry["provider"]](context)
         hint.id = f"{entry['provider']}-{index}"
         hint.why = entry["why"]
-        level = entry.get("level")
-        if level in levels:
-            hint.level = level
-            hint.criterion = levels[level].criterion
-            if hint.criterion:
-                hint.suggestion = " ".join(
-                    part
-                    for part in (
-                        hint.suggestion,
-                        _("The criterion of level %(level)s asks: %(criterion)s")
-                        % {"level": level, "criterion": hint.criterion},
-                    )
-                    if part
-                )
+        _quote_level(hint, entry.get("level"), levels)
         hint.record_keys = [evidence.record_key(record) for record in hint.records]
         result.append(hint)
+    # Other modules' records proposed as evidence (policies, …), through the module contract.
+    for source in modules.evidence_hint_sources():
+        for proposal in source(user, indicator, assessment.period.instansi_id):
+            result.append(_from_module(proposal, levels))
     return result
+
+
+def _from_module(proposal, levels: dict) -> Hint:
+    """A module's `core.links.EvidenceHint` as a hint of this page, quoting its level's criterion."""
+    hint = Hint(
+        id=proposal.key.replace(".", "-"),
+        title=proposal.title,
+        facts=list(proposal.facts),
+        suggestion=proposal.suggestion,
+        why=proposal.why,
+        notice=proposal.notice,
+        records=list(proposal.records)[:MAX_PROPOSED],
+    )
+    _quote_level(hint, proposal.level, levels)
+    hint.record_keys = [evidence.record_key(record) for record in hint.records]
+    return hint
+
+
+def _quote_level(hint: Hint, level: int | None, levels: dict) -> None:
+    """Give the hint the level it speaks of and end its suggestion with that level's criterion."""
+    if level not in levels:
+        return
+    hint.level = level
+    hint.criterion = levels[level].criterion
+    if hint.criterion:
+        hint.suggestion = " ".join(
+            part
+            for part in (
+                hint.suggestion,
+                _("The criterion of level %(level)s asks: %(criterion)s")
+                % {"level": level, "criterion": hint.criterion},
+            )
+            if part
+        )
 
 
 def hint_by_id(user, assessment: IndicatorAssessment, hint_id: str) -> Hint | None:

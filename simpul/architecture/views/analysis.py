@@ -73,7 +73,10 @@ def _page_urls(request, page) -> dict[str, str]:
 
 
 class ComplianceView(ModelViewMixin, View):
-    """The master plan's rules, computed for an instansi, each finding linking to the record to fix."""
+    """The master plan's rules, computed for an instansi, each finding linking to the record to fix.
+
+    `?opd=<id>` narrows the findings to one OPD of the instansi (the executive dashboard links here so).
+    """
 
     config = ElementViews
     template_name = "architecture/compliance.html"
@@ -85,8 +88,18 @@ class ComplianceView(ModelViewMixin, View):
         if instansi is None:
             raise PermissionDenied
         report = compliance.check(request.user, instansi)
+        opd_id = record_id(request.GET.get("opd"))
+        opd = PerangkatDaerah.objects.filter(instansi=instansi, pk=opd_id).first() if opd_id else None
+        if opd is not None:
+            report = compliance.ComplianceReport(instansi, [f for f in report.findings if f.opd_id == opd.pk])
         return render(
             request,
             self.template_name,
-            {"instansi": instansi, "instansi_choices": instansi_qs, "report": report, "rules": compliance.RULES},
+            {
+                "instansi": instansi,
+                "instansi_choices": instansi_qs,
+                "report": report,
+                "rules": compliance.RULES,
+                "opd": opd,
+            },
         )

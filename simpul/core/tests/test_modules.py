@@ -48,7 +48,7 @@ def declared(monkeypatch):
 
 def test_every_simpul_app_is_a_module_in_installed_order():
     labels = [module.label for module in modules.simpul_modules()]
-    assert labels[:5] == ["core", "organizations", "architecture", "evaluation", "dashboard"]
+    assert labels[:7] == ["core", "organizations", "architecture", "evaluation", "roadmap", "governance", "dashboard"]
 
 
 def test_navigation_keeps_its_order_and_labels():
@@ -56,8 +56,11 @@ def test_navigation_keeps_its_order_and_labels():
         with_labels = [(str(entry.label), entry.url_name, entry.model) for entry in modules.navigation()]
     with_labels = [entry for entry in with_labels if not entry[1].startswith("throwaway:")]
     assert with_labels == [
+        ("Executive dashboard", "dashboard:executive", "evaluation.evaluationperiod"),
         ("Architecture", "architecture:overview", "architecture.element"),
         ("Evaluation", "evaluation:overview", "evaluation.evaluationperiod"),
+        ("Roadmap", "roadmap:overview", "roadmap.output"),
+        ("Governance", "governance:overview", "governance.policy"),
         ("Organisations", "organizations:instansi_list", "organizations.instansi"),
         ("Regional departments", "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
         ("Users", "organizations:user_list", "organizations.user"),
@@ -72,11 +75,19 @@ def test_home_cards_come_platform_first_then_by_module():
         "simpul.dashboard.cards.platform_cards",
         "simpul.architecture.cards.architecture_cards",
         "simpul.evaluation.cards.evaluation_cards",
+        "simpul.roadmap.cards.roadmap_cards",
+        "simpul.governance.cards.governance_cards",
     ]
 
 
 def test_demo_loads_organizations_then_architecture_then_evaluation_with_the_kernels_users():
-    assert [module.label for module in modules.demo_order()] == ["organizations", "architecture", "evaluation"]
+    assert [module.label for module in modules.demo_order()] == [
+        "organizations",
+        "architecture",
+        "evaluation",
+        "roadmap",
+        "governance",
+    ]
     usernames = [user.username for user in modules.demo_users()]
     assert usernames[:2] == ["admin", "koordinator"]
     assert len(usernames) == 12
@@ -112,6 +123,10 @@ def test_evidence_offers_the_architectures_declared_record_types():
         "architecture.infrastructure",
         "architecture.businessprocess",
         "architecture.security",
+        "evaluation.indicator",
+        "roadmap.output",
+        "governance.policy",
+        "governance.meeting",
     ]
 
 
@@ -263,6 +278,21 @@ def test_the_system_check_reports_a_menu_entry_for_an_unknown_role(declared):
     ]
 
 
+def test_the_system_check_reports_a_dotted_path_that_cannot_be_imported(declared):
+    declared(
+        fake(
+            "core",
+            loader="",
+            executive_sections="simpul.core.executive.no_such_sections",
+            evidence_hints="simpul.core.links.no_such_hints",
+        )
+    )
+    assert [error.msg for error in check_modules()] == [
+        "Module 'core': executive_sections names 'simpul.core.executive.no_such_sections', which cannot be imported.",
+        "Module 'core': evidence_hints names 'simpul.core.links.no_such_hints', which cannot be imported.",
+    ]
+
+
 # --- The permission page and the dependency rule ---------------------------------------------------
 
 
@@ -303,7 +333,17 @@ def test_home_page_shows_the_same_menu_as_before_for_the_operator(world):
     client = Client(headers={"accept-language": "en"})
     client.force_login(world.operator_a1)
     labels = [str(item["label"]) for item in client.get("/").context["navigation"]]
-    assert labels == ["Architecture", "Evaluation", "Throwaway notes", "Organisations", "Regional departments", "Users"]
+    assert labels == [
+        "Executive dashboard",
+        "Architecture",
+        "Evaluation",
+        "Roadmap",
+        "Governance",
+        "Throwaway notes",
+        "Organisations",
+        "Regional departments",
+        "Users",
+    ]
 
 
 @pytest.mark.django_db

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from xml.sax.saxutils import escape
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from simpul.core import pdf
 from simpul.evaluation.models import ScoreBasis
-from simpul.evaluation.reports import layout
 from simpul.evaluation.reports.content import Report, _in_report_language
 from simpul.evaluation.reports.wording import (
     SIGN_LINE,
@@ -30,90 +29,17 @@ from simpul.evaluation.reports.wording import (
     summary_facts,
 )
 
-PDF_CONTENT_TYPE = "application/pdf"
+PDF_CONTENT_TYPE = pdf.PDF_CONTENT_TYPE
 
 
 @_in_report_language
 def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     """The report as an A4 PDF with Helvetica (built into every PDF reader, nothing downloaded)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer
 
-    sample = getSampleStyleSheet()
-    styles = {
-        "title": ParagraphStyle("title", parent=sample["Title"], fontName="Helvetica-Bold", fontSize=16, leading=20),
-        "h2": ParagraphStyle("h2", parent=sample["Heading2"], fontName="Helvetica-Bold", fontSize=12, leading=15),
-        "h3": ParagraphStyle("h3", parent=sample["Heading3"], fontName="Helvetica-Bold", fontSize=10, leading=13),
-        "body": ParagraphStyle("body", parent=sample["BodyText"], fontName="Helvetica", fontSize=9, leading=11.5),
-        "warn": ParagraphStyle(
-            "warn",
-            parent=sample["BodyText"],
-            fontName="Helvetica-Bold",
-            fontSize=9,
-            leading=11.5,
-            textColor=colors.HexColor("#8a4b00"),
-            backColor=colors.HexColor("#fff3cd"),
-            borderPadding=4,
-        ),
-        "name": ParagraphStyle("name", parent=sample["BodyText"], fontName="Helvetica-Bold", fontSize=9, leading=11.5),
-        "cell": ParagraphStyle("cell", fontName="Helvetica", fontSize=7.5, leading=9),
-        "head": ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=7.5, leading=9),
-    }
-    width = A4[0] - 36 * mm
-
-    def p(text, style="body"):
-        return Paragraph(escape(str(text)), styles[style])
-
-    cell_styles: dict[tuple[str, float, bool], ParagraphStyle] = {}
-
-    def cell_paragraph(text: str, base: str, width: float):
-        """A cell whose words are never cut: the column fits its widest word, else the font shrinks."""
-        style = styles[base]
-        font = layout.cell_font(text, layout.CellFont(style.fontName, style.fontSize, style.leading), width)
-        # Only tokens that are not words (addresses, paths) may break at the column's edge.
-        may_break = any(not layout.is_word(token) for token in text.split())
-        key = (base, font.size, may_break)
-        if key not in cell_styles:
-            cell_styles[key] = ParagraphStyle(
-                f"{base}-{font.size}-{int(may_break)}",
-                parent=style,
-                fontSize=font.size,
-                leading=font.leading,
-                splitLongWords=1 if may_break else 0,
-            )
-        return Paragraph(escape(text).replace("\n", "<br/>"), cell_styles[key])
-
-    def table(header, rows, widths, numeric_from=None):
-        head_font = layout.CellFont(styles["head"].fontName, styles["head"].fontSize, styles["head"].leading)
-        cell_font = layout.CellFont(styles["cell"].fontName, styles["cell"].fontSize, styles["cell"].leading)
-        texts = [[str(text) for text in header]] + [
-            [cell if hasattr(cell, "wrap") else str(cell) for cell in row] for row in rows
-        ]
-        measured = [
-            [("" if hasattr(cell, "wrap") else cell, head_font if index == 0 else cell_font) for cell in row]
-            for index, row in enumerate(texts)
-        ]
-        col_widths = layout.column_widths(measured, widths, width)
-        data = [
-            [
-                cell if hasattr(cell, "wrap") else cell_paragraph(cell, "head" if index == 0 else "cell", col_widths[c])
-                for c, cell in enumerate(row)
-            ]
-            for index, row in enumerate(texts)
-        ]
-        result = Table(data, colWidths=col_widths, repeatRows=1)
-        commands = [
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dbe4f0")),
-            ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#8c9bab")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("TOPPADDING", (0, 0), (-1, -1), 2),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ]
-        result.setStyle(TableStyle(commands))
-        return result
+    document = pdf.Document()
+    styles, width, p, table = document.styles, document.width, document.p, document.table
 
     period = report.period
     framework = period.framework
@@ -312,7 +238,7 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
                         action.title,
                         _("from %(from)s to %(to)s") % {"from": action.from_level, "to": action.to_level},
                         action.owner.short_name,
-                        formats.date_format(action.due_date, "j M Y") if action.due_date else "–",
+                        formats.date_format(action.due_date) if action.due_date else "–",
                         action.get_status_display(),
                     ]
                     for action in report.actions
@@ -325,34 +251,13 @@ def render_pdf(report: Report, *, compress: bool = True) -> bytes:
     if report.approval:
         story += [Spacer(1, 6 * mm), _approval_block(report, width, styles)]
 
-    footer = f"{report.title} · {period.instansi.name}"
-
-    def on_page(canvas, doc):
-        canvas.saveState()
-        canvas.setFont("Helvetica", 7)
-        canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, _("page %(number)s") % {"number": doc.page})
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=18 * mm,
+    return document.render(
+        story,
         title=f"{report.title} – {period.instansi.name}",
+        footer=f"{report.title} · {period.instansi.name}",
         author=report.generated_by,
-        creator="Simpul",
-        lang="id",
-        pageCompression=1 if compress else 0,
-        # Without compression (tests) the output is also made reproducible: no timestamps or random ids.
-        invariant=0 if compress else 1,
+        compress=compress,
     )
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
 
 
 def _bar_chart(report: Report, width: float):

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import io
-import re
-import zlib
 from datetime import date
 from decimal import Decimal
 
@@ -15,6 +12,8 @@ from django.urls import reverse
 from django.utils import formats, translation
 from openpyxl import load_workbook
 
+from simpul.core import pdf as layout
+from simpul.core.tests.pdf_text import pdf_text
 from simpul.evaluation import reports, results, scoring, services
 from simpul.evaluation.models import (
     NATIONAL_STAGE_ORDER,
@@ -28,7 +27,6 @@ from simpul.evaluation.models import (
     NationalStageResult,
     ScoreBasis,
 )
-from simpul.evaluation.reports import layout
 from simpul.evaluation.tests.test_scoring import DENPASAR_2021
 
 # Under 59/2020 the Denpasar 2021 levels give D1 3.00 and an index of 3.19 ("Baik"), see test_scoring.
@@ -98,19 +96,6 @@ def make_period(world, year: int = 2024, *, evidence: int = 1) -> EvaluationPeri
 @pytest.fixture
 def period(world):
     return make_period(world)
-
-
-def pdf_text(content: bytes) -> str:
-    """The strings drawn on the pages of a reportlab PDF (content streams, decompressed when needed)."""
-    assert content.startswith(b"%PDF")
-    strings = []
-    for match in re.finditer(rb"stream\r?\n(.*?)endstream", content, re.S):
-        data = match.group(1).strip()
-        if data.endswith(b"~>"):  # reportlab compresses pages as ASCII85 over Flate
-            data = zlib.decompress(base64.a85decode(data[:-2]))
-        for literal in re.findall(rb"\(((?:[^()\\]|\\.)*)\)\s*Tj", data):
-            strings.append(re.sub(rb"\\(.)", rb"\1", literal).decode("cp1252"))
-    return "\n".join(strings)
 
 
 def in_report_language(value: float) -> str:
