@@ -235,3 +235,15 @@ def test_an_administrator_resets_two_factor_of_a_user_who_lost_the_device(world)
     assert sign_in(browser(), "asn-a1").status_code == 302  # the password alone works again
     with pytest.raises(CommandError):
         call_command("twofactor", "reset", "tidak-ada")
+
+
+@pytest.mark.parametrize(
+    ("username", "offered"), [("operator_a1", True), ("admin_a", True), ("auditor_a", True), ("asn_a1", False)]
+)
+def test_the_user_menu_offers_the_api_keys_to_who_may_view_them(world, username, offered):
+    client = Client()
+    client.force_login(getattr(world, username))
+    body = client.get(reverse("home")).content.decode()
+    assert (f'href="{reverse("accounts:apikey_list")}" data-testid="api-keys-link"' in body) is offered
+    if offered:
+        assert client.get(reverse("accounts:apikey_list")).status_code == 200
