@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from playwright.sync_api import expect
 
 DEMO_PASSWORD = "Browser-Demo-Passw0rd!"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -21,6 +22,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 15_000
+# Assertions wait for a state as long as actions do: Playwright's own 5 s is short on a loaded 2-core machine.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ def assert_no_horizontal_overflow(page):
         " wide: [...document.querySelectorAll('body *')]"
         "   .filter(e => e.checkVisibility() && e.getBoundingClientRect().right > window.innerWidth + 1"
         "     && !e.closest('.table-responsive, .collapse:not(.show), .dropdown-menu:not(.show)'))"
-        "   .slice(0, 5).map(e => e.tagName + '.' + e.className)})"
+        "   .slice(0, 5).map(e => e.tagName + '.' + [...e.classList].join('.'))})"
     )
     assert widths["scroll"] <= widths["inner"], f"page is {widths['scroll']}px wide on a {widths['inner']}px screen"
     assert not widths["wide"], f"elements stick out to the right: {widths['wide']}"
