@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "simpul.organizations",
     "simpul.architecture",
     "simpul.evaluation",
+    "simpul.roadmap",
+    "simpul.governance",
     "simpul.dashboard",
     "simpul.accounts",
     "simpul.ops",
@@ -307,6 +309,10 @@ SIMPUL_SCHEDULE = {
     "simpul.ops.tasks.verify_audit_chain": 24 * 3600,
     # Reminds the PIC OPDs of self-assessments due within 3 days or overdue (once per day each).
     "simpul.evaluation.tasks.send_deadline_reminders": 24 * 3600,
+    # Reminds OPDs of yearly roadmap progress reports once due (from 1 December) and once late.
+    "simpul.roadmap.tasks.send_report_reminders": 24 * 3600,
+    # Reminds owner OPDs of follow-up actions due within 3 days or late (once per day each).
+    "simpul.governance.tasks.send_follow_up_reminders": 24 * 3600,
 }
 SIMPUL_TASK_RESULT_DAYS = int(os.environ.get("SIMPUL_TASK_RESULT_DAYS", 30))
 # Who is e-mailed when a job finds trouble (a broken audit chain); empty: the active superusers.
