@@ -11,9 +11,7 @@ two versions shows each kind of change.
 
 Progress is written year by year through the services, as the OPD's operator (or the Admin SPBE for an
 OPD without an account) and accepted by the Admin SPBE, each report dated in January after its year, so
-that replaying a past date works; the past years of a version in one batch (`load_accepted_reports`: the
-records, workflow timeline and audit trail of filing them one by one, in a few queries), so that loading
-the demo, which many tests and `make run` do, stays quick. Years are the plan's own; the current year's reports (some submitted,
+that replaying a past date works. Years are the plan's own; the current year's reports (some submitted,
 some drafts, one returned, one accepted) and the start of the moved outputs follow today's date, so that
 every status occurs: selesai, berjalan, terlambat (behind the pace, or the last year's report missing),
 tidak tercapai and belum mulai. Idempotent: nothing is written when version "2020" exists.
@@ -364,8 +362,8 @@ class _Demo:
 
     def link(self, output: Output, targets: list) -> None:
         records = [record for target in targets if (record := self.linkable(target)) is not None]
-        if records:
-            services.link_records(self.admin, output, records)
+        for type_key, object_id in records:
+            services.link_record(self.admin, output, type_key, object_id)
 
     def linkable(self, target) -> tuple[str, int] | None:
         """(type key, id) of an indicator of the framework by number or an element of the instansi by name;
@@ -403,15 +401,13 @@ class _Demo:
         return spec[2]
 
     def progress(self, roadmap: Roadmap, years: range) -> None:
-        """The reports of `years` (each accepted in January after it), as the story of each output says, in
-        one batch (see the module docstring)."""
+        """The reports of `years` (each accepted in January after it), as the story of each output says."""
         outputs = Output.objects.filter(initiative__roadmap=roadmap).select_related("responsible_opd", "initiative")
         finished = set(
             ProgressReport.objects.filter(
                 output__initiative__roadmap=roadmap, status=ReportStatus.ACCEPTED, percent__gte=100
             ).values_list("output_id", flat=True)
         )
-        past = []
         for output in outputs.order_by("pk"):
             story = self.story(output)
             done = output.pk in finished
@@ -424,21 +420,14 @@ class _Demo:
                 if percent is None:
                     continue
                 late = output.name == "Kebijakan Layanan"
-                user = self.reporter(output)
-                past.append(
-                    services.PastReport(
-                        output=output,
-                        year=year,
-                        percent=percent,
-                        narrative=narrative(output, year, percent),
-                        reporter=user,
-                        submitted_at=_at(year + 1, 3 if late else 1, 3 if late else 10),
-                        accepted_at=_at(year + 1, 3 if late else 1, 10 if late else 20),
-                        evidence=self.evidence_of(user, output) if percent >= 50 else (),
-                    )
+                self.report(
+                    output,
+                    year,
+                    percent,
+                    submitted_at=_at(year + 1, 3 if late else 1, 3 if late else 10),
+                    accepted_at=_at(year + 1, 3 if late else 1, 10 if late else 20),
                 )
                 done = percent >= 100
-        services.load_accepted_reports(self.admin, past)
 
     def evidence_of(self, user, output: Output) -> tuple[tuple[str, int], ...]:
         """The output's first linked element as evidence, when its reporter may see it."""

@@ -75,7 +75,7 @@ def update_action(user, action: FollowUpAction, *, save=None, fields=None, versi
                 user,
                 action,
                 _("Follow-up action moved to %(opd)s: %(action)s") % {"opd": action.owner, "action": action.title},
-                "governance.action_assigned",
+                "governance.action_moved",
             )
     return action
 
