@@ -4,16 +4,17 @@ here."""
 
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from simpul.core import modules
+from simpul.core.api.views import CachedSchemaView
 from simpul.core.views import errors
 from simpul.core.views.health import healthz
 from simpul.core.views.search import search
 
 api_patterns = [
     *modules.api_url_patterns(),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("schema/", CachedSchemaView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (?script), which the
     # Content-Security-Policy allows; the plain view writes it inline.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

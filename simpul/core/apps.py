@@ -56,8 +56,10 @@ class CoreConfig(SimpulModule, AppConfig):
         from simpul.core import audit  # noqa: F401  (connects the audit signal handlers)
         from simpul.core import checks as module_checks
         from simpul.core.api import schema  # noqa: F401  (registers the OpenAPI extensions)
+        from simpul.core.api.views import CachedSchemaView
         from simpul.core.tables import remember_signatures
 
         remember_signatures()
         checks.register(module_checks.check_modules)
         setting_changed.connect(module_checks.forget_on_setting_change, dispatch_uid="simpul_forget_declarations")
+        setting_changed.connect(CachedSchemaView.forget, dispatch_uid="simpul_forget_schema")

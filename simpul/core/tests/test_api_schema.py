@@ -162,3 +162,30 @@ def test_schema_patterns_do_not_narrow_what_python_accepts(schema):
     components = schema["components"]["schemas"]
     assert "pattern" not in components["User"]["properties"]["username"]
     assert "pattern" not in components["UserRequest"]["properties"]["username"]
+
+
+def test_the_schema_is_generated_once_per_language(db, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from simpul.core.api.views import CachedSchemaView
+
+    CachedSchemaView.forget()
+    built = []
+    original = SchemaGenerator.get_schema
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    client = APIClient()
+    first = client.get("/api/schema/", {"format": "json"}).json()
+    assert client.get("/api/schema/", {"format": "json"}).json() == first
+    assert client.get("/api/schema/").status_code == 200  # YAML, from the same document
+    assert len(built) == 1
+    english = client.get("/api/schema/", {"format": "json", "lang": "en"}).json()
+    assert len(built) == 2
+    indonesian = client.get("/api/schema/", {"format": "json", "lang": "id"}).json()
+    assert len(built) == 2 and indonesian == first  # the site's language is the one served by default
+    assert english["paths"].keys() == first["paths"].keys()
+    assert english != first  # the descriptions follow the language
