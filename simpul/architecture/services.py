@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simpul.architecture import forms
 from simpul.architecture.models import (
@@ -32,7 +33,7 @@ from simpul.architecture.models import (
 from simpul.core import context, files, permissions, services
 from simpul.core.audit import snapshot
 from simpul.core.models.workflow import WorkflowEvent
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.core.workflow import (
     INVALID_INPUT,
     INVALID_STATE,
@@ -187,7 +188,7 @@ def propose_change(user, element: Element, data: dict) -> ChangeProposal:
         )
         proposal = services.create_object(user, proposal)
         record_event(user, proposal, "proposal", "propose", "", ProposalStatus.PENDING)
-        _tell_reviewers(user, proposal, _("Change proposed for review: %(element)s"))
+        _tell_reviewers(user, proposal, gettext_lazy("Change proposed for review: %(element)s"))
     return proposal
 
 
@@ -285,7 +286,7 @@ def propose_correction(user, element: Element, data: dict, note: str) -> ChangeP
         }
         notify(
             recipients,
-            _("Correction proposed by %(opd)s: %(element)s") % {"opd": opd, "element": element},
+            Message(gettext_lazy("Correction proposed by %(opd)s: %(element)s"), opd=opd, element=element),
             note,
             record=proposal,
             verb="architecture.correction_proposed",
@@ -329,33 +330,35 @@ def request_publication(user, element: Element) -> ChangeProposal:
         still_fits(proposal)
         proposal = services.create_object(user, proposal)
         record_event(user, proposal, "proposal", "request_publication", "", ProposalStatus.PENDING)
-        _tell_reviewers(user, proposal, _("Publication requested for review: %(element)s"))
+        _tell_reviewers(user, proposal, gettext_lazy("Publication requested for review: %(element)s"))
     return proposal
 
 
 # --- Notifications ----------------------------------------------------------------------------------------
 
 
-def _tell_reviewers(user, proposal: ChangeProposal, title: str) -> None:
-    """Notify the users who may decide on the proposal (`review` on its element) that it waits for them."""
+def _tell_reviewers(user, proposal: ChangeProposal, title) -> None:
+    """Notify the users who may decide on the proposal (`review` on its element) that it waits for them;
+    `title` is a lazy template naming the element as %(element)s."""
     element = proposal.element
     notify(
         permissions.users_who_may("review", element),
-        title % {"element": element},
-        _("Proposed by %(user)s.") % {"user": user},
+        Message(title, element=element),
+        Message(gettext_lazy("Proposed by %(user)s."), user=user),
         record=proposal,
         verb="architecture.proposed",
         exclude=user,
     )
 
 
-def _tell_proposer(user, proposal: ChangeProposal, title: str, note: str = "") -> None:
-    """Notify the proposer of the decision on their proposal (with the reviewer's note)."""
+def _tell_proposer(user, proposal: ChangeProposal, title, note: str = "") -> None:
+    """Notify the proposer of the decision on their proposal (with the reviewer's note); `title` is a lazy
+    template naming the element as %(element)s."""
     if proposal.proposed_by_id is None:
         return
     notify(
         [proposal.proposed_by_id],
-        title % {"element": proposal.element},
+        Message(title, element=proposal.element),
         (note or "").strip(),
         record=proposal,
         verb=f"architecture.{proposal.status}",
@@ -414,7 +417,7 @@ def approve_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangePr
 
     with transaction.atomic():
         saved = transition(user, proposal, "approve", note=note, apply=apply)
-        _tell_proposer(user, saved, _("Proposal approved: %(element)s"), note)
+        _tell_proposer(user, saved, gettext_lazy("Proposal approved: %(element)s"), note)
     return saved
 
 
@@ -429,7 +432,7 @@ def return_proposal(user, proposal: ChangeProposal, note: str) -> ChangeProposal
 
     with transaction.atomic():
         saved = transition(user, proposal, "return", note=note, apply=apply)
-        _tell_proposer(user, saved, _("Proposal returned: %(element)s"), note)
+        _tell_proposer(user, saved, gettext_lazy("Proposal returned: %(element)s"), note)
     return saved
 
 
@@ -473,7 +476,7 @@ def resubmit_proposal(user, proposal: ChangeProposal, note: str = "") -> ChangeP
 
     with transaction.atomic():
         saved = transition(user, proposal, "resubmit", note=note, apply=apply)
-        _tell_reviewers(user, saved, _("Change proposed for review: %(element)s"))
+        _tell_reviewers(user, saved, gettext_lazy("Change proposed for review: %(element)s"))
     return saved
 
 

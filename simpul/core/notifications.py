@@ -9,10 +9,22 @@ written with the change, so a rolled-back change notifies nobody; after the comm
 
 Notifications are the recipient's own mail: the inbox reads `recipient=request.user`, never through grants,
 and they are not audited business records (a bulk insert writes them).
+
+A notification is stored as text, so it is written in the site language (settings.LANGUAGE_CODE), not in
+the language of the one who acted: an Admin browsing in English must not send an operator English mail
+(users have no language of their own). A title or body that needs translating is therefore passed as a
+`Message`, which notify() renders under the site language:
+
+    notify(people, Message(_("Self-assessment accepted: %(item)s"), item=assessment), ...)
+
+with `_` = gettext_lazy. Its params are rendered there too: lazy strings, model instances (their
+`__str__`), other Messages, and dates and moments (as `simpul.core.formats.date_text`/`datetime_text`);
+anything else is %-formatted as it is. A plain str is for text with nothing to translate (a user's note).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -20,10 +32,49 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django_tasks import task
 
+from simpul.core import formats
 from simpul.core.models import Notification
+
+
+class Message:
+    """A text to be rendered later, in whatever language is active then: `template` (a gettext_lazy
+    string, or a plain str with nothing to translate) %-formatted with `params`. notify() renders it in
+    the site language (see the module docstring)."""
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template, /, **params):
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        text = str(self.template)
+        if not self.params:
+            return text
+        return text % {name: _param_text(value) for name, value in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Message({str(self.template)!r}, **{self.params!r})"
+
+
+def _param_text(value):
+    if isinstance(value, datetime.datetime):
+        return formats.datetime_text(value)
+    if isinstance(value, datetime.date):
+        return formats.date_text(value)
+    if isinstance(value, Promise | Message | models.Model):
+        return str(value)  # now, in the language being rendered
+    return value  # numbers and plain text: %s or %d as the template asks
+
+
+def site_text(text) -> str:
+    """A title or body (a Message, a lazy string, a str) as text in the site language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
 
 
 def _user_ids(recipients) -> list[int]:
@@ -37,8 +88,8 @@ def _user_ids(recipients) -> list[int]:
 
 def notify(
     recipients: Iterable | models.QuerySet,
-    title: str,
-    body: str = "",
+    title: Message | str,
+    body: Message | str = "",
     link: str = "",
     record: models.Model | None = None,
     *,
@@ -47,7 +98,8 @@ def notify(
 ) -> list[Notification]:
     """Write one notification per active recipient (users, user ids or a user queryset; each once) and,
     after the commit, mail them in one background job. `exclude` (a user) is left out: the one who acted
-    needs no message about it. Returns the rows written."""
+    needs no message about it. `title` and `body` are written in the site language (a `Message` to
+    translate, a str as it is). Returns the rows written."""
     ids = set(_user_ids(recipients))
     if exclude is not None and getattr(exclude, "pk", None):
         ids.discard(exclude.pk)
@@ -58,12 +110,13 @@ def notify(
     object_id = str(record.pk) if record is not None else ""
     if not link and record is not None and hasattr(record, "get_absolute_url"):
         link = record.get_absolute_url() or ""
+    title, body = site_text(title)[:300], site_text(body)
     rows = [
         Notification(
             recipient_id=user_id,
             verb=verb[:60],
-            title=str(title)[:300],
-            body=str(body),
+            title=title,
+            body=body,
             link=link[:500],
             content_type=content_type,
             object_id=object_id,

@@ -23,11 +23,11 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simpul.core import audit, context, permissions, services
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.core.workflow import (
     INVALID_INPUT,
     INVALID_STATE,
@@ -208,19 +208,27 @@ def save_self_assessment(
         saved = transition(user, assessment, "submit" if submit else "save_draft", apply=apply, payload=payload)
         recompute_period(saved.period)
         if submit:
-            _notify(user, saved, "review", "evaluation.submitted", _("Self-assessment submitted for review: %(item)s"))
+            _notify(
+                user,
+                saved,
+                "review",
+                "evaluation.submitted",
+                gettext_lazy("Self-assessment submitted for review: %(item)s"),
+            )
     return saved
 
 
 # What each kind of notification says; the title names the indicator, the body the period and the note.
-def _notify(user, assessment: IndicatorAssessment, action: str, verb: str, title: str, note: str = "") -> None:
-    """Tell the users who may now act on `assessment` (`action` on it, by the grants) what happened."""
-    body = str(assessment.period)
+def _notify(user, assessment: IndicatorAssessment, action: str, verb: str, title, note: Message | str = "") -> None:
+    """Tell the users who may now act on `assessment` (`action` on it, by the grants) what happened;
+    `title` is a lazy template naming the indicator as %(item)s."""
     if note:
-        body = f"{body}\n\n{note}"
+        body = Message("%(period)s\n\n%(note)s", period=assessment.period, note=note)
+    else:
+        body = Message("%(period)s", period=assessment.period)
     notify(
         permissions.users_who_may(action, assessment),
-        title % {"item": assessment},
+        Message(title, item=assessment),
         body,
         record=assessment,
         verb=verb,
@@ -270,9 +278,13 @@ def review(
         )
         recompute_period(saved.period)
         if accept:
-            _notify(user, saved, "change", "evaluation.accepted", _("Self-assessment accepted: %(item)s"), note)
+            _notify(
+                user, saved, "change", "evaluation.accepted", gettext_lazy("Self-assessment accepted: %(item)s"), note
+            )
         else:
-            _notify(user, saved, "change", "evaluation.returned", _("Self-assessment returned: %(item)s"), note)
+            _notify(
+                user, saved, "change", "evaluation.returned", gettext_lazy("Self-assessment returned: %(item)s"), note
+            )
     return saved
 
 
@@ -315,8 +327,8 @@ def assign_pic(
                 locked,
                 "change",
                 "evaluation.assigned",
-                _("Indicator assigned to your OPD: %(item)s"),
-                _("Self-assessment due: %(date)s") % {"date": date_format(due)} if due else "",
+                gettext_lazy("Indicator assigned to your OPD: %(item)s"),
+                Message(gettext_lazy("Self-assessment due: %(date)s"), date=due) if due else "",
             )
     assessment.pic, assessment.pic_user = pic, pic_user
     if due_date is not KEEP:

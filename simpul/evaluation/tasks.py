@@ -12,13 +12,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from simpul.core import permissions
 from simpul.core.models import Notification
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.evaluation.models import OPEN_PERIOD_STATUSES, SELF_EDITABLE, IndicatorAssessment
 
 REMINDER_VERB = "evaluation.due_reminder"
@@ -62,8 +61,8 @@ def send_deadline_reminders() -> dict:
             title = _("Self-assessment due on %(date)s: %(item)s")
         rows = notify(
             permissions.users_who_may("change", assessment),
-            title % {"date": date_format(assessment.due), "item": assessment},
-            str(assessment.period),
+            Message(title, date=assessment.due, item=assessment),
+            Message("%(period)s", period=assessment.period),
             record=assessment,
             verb=REMINDER_VERB,
         )

@@ -11,12 +11,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from simpul.core.models import Notification
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.governance.choices import ActionStatus
 from simpul.governance.models import FollowUpAction
 from simpul.governance.services import owner_opd_people
@@ -57,8 +56,8 @@ def send_follow_up_reminders() -> dict:
             title = _("Follow-up action due on %(date)s: %(action)s")
         rows = notify(
             owner_opd_people(action),
-            title % {"date": date_format(action.due_date), "action": action.title},
-            str(action.decision.meeting),
+            Message(title, date=action.due_date, action=action.title),
+            Message("%(meeting)s", meeting=action.decision.meeting),
             record=action,
             verb=REMINDER_VERB,
         )

@@ -17,10 +17,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simpul.core import context, files, permissions
 from simpul.core import services as core_services
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.core.workflow import INVALID_STATE, NOT_PERMITTED, TransitionError, transition
 from simpul.roadmap import links
 from simpul.roadmap.choices import REPORT_EDITABLE, EvidenceKind, ReportStatus
@@ -128,8 +129,8 @@ def submit_report(user, report: ProgressReport, *, at: datetime.datetime | None 
             return saved  # history being loaded: nobody is waiting for it
         notify(
             permissions.users_who_may("review", saved),
-            _("Progress report to review: %(report)s") % {"report": saved},
-            _("%(percent)s%% reported for %(year)s.") % {"percent": saved.percent, "year": saved.year},
+            Message(gettext_lazy("Progress report to review: %(report)s"), report=saved),
+            Message(gettext_lazy("%(percent)s%% reported for %(year)s."), percent=saved.percent, year=saved.year),
             record=saved,
             verb="roadmap.report_submitted",
             exclude=user,
@@ -159,12 +160,12 @@ def review_report(
         if at is not None:
             return saved  # history being loaded: nobody is waiting for it
         if accept:
-            title = _("Progress report accepted: %(report)s")
+            title = gettext_lazy("Progress report accepted: %(report)s")
         else:
-            title = _("Progress report returned: %(report)s")
+            title = gettext_lazy("Progress report returned: %(report)s")
         notify(
             reporters_of(saved),
-            title % {"report": saved},
+            Message(title, report=saved),
             note,
             record=saved,
             verb="roadmap.report_accepted" if accept else "roadmap.report_returned",

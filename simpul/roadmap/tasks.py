@@ -10,12 +10,11 @@ output and year). It is also a plain function (`send_report_reminders.call()`), 
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from simpul.core import formats
 from simpul.core.models import Notification
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.roadmap import services, tracking
 from simpul.roadmap.models import Output
 
@@ -53,13 +52,14 @@ def send_report_reminders() -> dict:
             title = _("Roadmap report overdue since %(date)s: %(output)s (%(year)s)")
         else:
             title = _("Roadmap report due by %(date)s: %(output)s (%(year)s)")
-        body = _("Report the progress of %(output)s in %(year)s, with evidence, and submit it for review.") % {
-            "output": output.name,
-            "year": cell.year,
-        }
+        body = Message(
+            _("Report the progress of %(output)s in %(year)s, with evidence, and submit it for review."),
+            output=output.name,
+            year=cell.year,
+        )
         rows = notify(
             services.reporters_of(output),
-            title % {"date": formats.date_text(cell.due), "output": output.name, "year": cell.year},
+            Message(title, date=cell.due, output=output.name, year=cell.year),
             body,
             link=output.report_url(cell.year),
             record=output,

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from simpul.architecture import services
@@ -168,12 +169,13 @@ def test_who_may_not_propose_a_correction(scene):
 
 def test_the_owner_opd_and_the_admin_are_notified_and_nobody_of_instansi_b(scene):
     colleague_a1 = user_with_role("operator_opd", scene.inst_a, scene.a1, username="operator-a1-b")
-    proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
+    with translation.override("en"):  # the proposer browses in English; the notice is in Indonesian
+        proposal = services.propose_correction(scene.operator_a2, scene.app, {"name": "SIMPEG Terpadu"}, "SK baru.")
     assert recipients() == {"operator-a1", colleague_a1.username, "admin-a"}
     row = Notification.objects.get(recipient=scene.operator_a1)
     assert row.link == proposal.get_absolute_url()
     assert row.body == "SK baru."
-    assert "A2" in row.title
+    assert row.title.startswith("Koreksi diusulkan oleh ") and "A2" in row.title
     assert not Notification.objects.filter(recipient__role_assignments__instansi=scene.inst_b).exists()
 
 

@@ -1,15 +1,19 @@
 """The notification kit: notify() writes one row per active recipient and mails them in one job after the
 commit; `users_who_may()` finds recipients by the grants; the inbox shows only the user's own rows."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from django_tasks_db.models import DBTaskResult
 
 from simpul.core import notifications, permissions
 from simpul.core.models import Notification
-from simpul.core.notifications import notify, send_notification_emails
+from simpul.core.notifications import Message, notify, send_notification_emails
 from simpul.organizations.models import User
 
 
@@ -63,6 +67,23 @@ def test_notify_writes_rows_and_mails_after_commit_in_one_job(people, django_cap
     # Run twice (a retried job): nothing is mailed again.
     send_notification_emails.call([row.pk for row in rows])
     assert len(mail.outbox) == 1
+
+
+def test_notify_writes_the_site_language_whatever_language_the_actor_uses(people, settings):
+    """An Admin browsing in English tells an operator in Indonesian (LANGUAGE_CODE): the template, a lazy
+    param and a date param are all rendered in the site language, a plain str is written as it is."""
+    assert settings.LANGUAGE_CODE == "id"
+    due = datetime.date(2026, 12, 7)
+    title = Message(gettext_lazy("Self-assessment due: %(date)s"), date=due)
+    body = Message("%(language)s; %(note)s", language=gettext_lazy("Indonesian"), note="Catatan 100%")
+    with translation.override("en"):
+        [row] = notify([people.operator_a1], title, body)
+        # The Message itself stays lazy: rendered elsewhere, it speaks the active language.
+        assert str(title) == "Self-assessment due: 7 Dec 2026"
+        [plain] = notify([people.operator_a1], "Teks tanpa terjemahan 50%")
+    row.refresh_from_db()
+    assert (row.title, row.body) == ("Tenggat penilaian mandiri: 7 Des 2026", "Bahasa Indonesia; Catatan 100%")
+    assert Notification.objects.get(pk=plain.pk).title == "Teks tanpa terjemahan 50%"
 
 
 def test_notify_nobody_writes_nothing_and_queues_nothing(people, django_capture_on_commit_callbacks):

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from simpul.core.models import Notification
 from simpul.evaluation import services, tasks
@@ -34,7 +34,8 @@ def recipients(verb) -> set:
 
 
 def test_assigning_notifies_the_new_opds_operators_only(scene):
-    services.assign_pic(scene.evaluator_a, scene.item, scene.a2, due_date=datetime.date(2026, 3, 15))
+    with translation.override("en"):  # the evaluator browses in English; the OPD is told in Indonesian
+        services.assign_pic(scene.evaluator_a, scene.item, scene.a2, due_date=datetime.date(2026, 8, 15))
     # Those who may fill it in now: a2's operator and the instansi-wide roles that may change it; never
     # a1's operators, another instansi's users, or the evaluator who assigned it.
     got = recipients("evaluation.assigned")
@@ -42,12 +43,13 @@ def test_assigning_notifies_the_new_opds_operators_only(scene):
     assert not got & {"operator-a1", "operator-a1-b", "operator-b1", "evaluator-a", "evaluator-b", "admin-b"}
     row = Notification.objects.get(verb="evaluation.assigned", recipient=scene.operator_a2)
     assert row.link == scene.item.get_absolute_url()
-    assert "15" in row.body and "2026" in row.body
-    assert IndicatorAssessment.objects.get(pk=scene.item.pk).due_date == datetime.date(2026, 3, 15)
+    assert row.title.startswith("Indikator ditugaskan kepada OPD Anda: ")
+    assert row.body.endswith("Tenggat penilaian mandiri: 15 Agu 2026")
+    assert IndicatorAssessment.objects.get(pk=scene.item.pk).due_date == datetime.date(2026, 8, 15)
     # Assigning again to the same OPD tells nobody again; the due date may be kept (not given).
     services.assign_pic(scene.evaluator_a, scene.item, scene.a2)
     assert Notification.objects.filter(verb="evaluation.assigned").count() == len(got)
-    assert IndicatorAssessment.objects.get(pk=scene.item.pk).due_date == datetime.date(2026, 3, 15)
+    assert IndicatorAssessment.objects.get(pk=scene.item.pk).due_date == datetime.date(2026, 8, 15)
 
 
 def test_submission_notifies_reviewers_and_decisions_notify_the_pic(scene):
@@ -133,7 +135,7 @@ def test_daily_reminder_once_per_assessment_per_day(scene):
     assert set(reminders.values_list("object_id", flat=True)) == {str(soon.pk), str(late.pk)}
     assert {"operator-a1", "operator-a1-b"} <= recipients(tasks.REMINDER_VERB)
     late_titles = set(reminders.filter(object_id=str(late.pk)).values_list("title", flat=True))
-    assert all("overdue" in title for title in late_titles)
+    assert all(title.startswith("Penilaian mandiri terlambat sejak") for title in late_titles)
     assert not reminders.filter(recipient__username__in=["operator-b1", "evaluator-a"]).exists()
     count = reminders.count()
 

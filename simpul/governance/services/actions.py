@@ -11,11 +11,10 @@ from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from simpul.core import permissions, services, workflow
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.governance.choices import ActionStatus
 from simpul.governance.models import FollowUpAction
 
@@ -33,12 +32,13 @@ def owner_opd_people(action: FollowUpAction) -> models.QuerySet:
     return at_the_opd if at_the_opd.exists() else people
 
 
-def _tell_owner(user, action: FollowUpAction, title: str, verb: str) -> None:
-    body = _("%(action)s — due %(date)s. Decision: %(decision)s") % {
-        "action": action.title,
-        "date": date_format(action.due_date),
-        "decision": action.decision.text,
-    }
+def _tell_owner(user, action: FollowUpAction, title: Message, verb: str) -> None:
+    body = Message(
+        _("%(action)s — due %(date)s. Decision: %(decision)s"),
+        action=action.title,
+        date=action.due_date,
+        decision=action.decision.text,
+    )
     notify(owner_opd_people(action), title, body, record=action, verb=verb, exclude=user)
 
 
@@ -51,7 +51,7 @@ def assign_action(user, action: FollowUpAction, *, save=None) -> FollowUpAction:
         _tell_owner(
             user,
             action,
-            _("New follow-up action for %(opd)s: %(action)s") % {"opd": action.owner, "action": action.title},
+            Message(_("New follow-up action for %(opd)s: %(action)s"), opd=action.owner, action=action.title),
             "governance.action_assigned",
         )
     return action
@@ -74,7 +74,7 @@ def update_action(user, action: FollowUpAction, *, save=None, fields=None, versi
             _tell_owner(
                 user,
                 action,
-                _("Follow-up action moved to %(opd)s: %(action)s") % {"opd": action.owner, "action": action.title},
+                Message(_("Follow-up action moved to %(opd)s: %(action)s"), opd=action.owner, action=action.title),
                 "governance.action_moved",
             )
     return action
@@ -100,7 +100,7 @@ def complete_action(user, action: FollowUpAction, *, note: str, evidence_url: st
         done = workflow.transition(user, action, "complete", note=note, apply=apply)
         notify(
             permissions.users_who_may("review", done),
-            _("Follow-up action reported done by %(opd)s: %(action)s") % {"opd": done.owner, "action": done.title},
+            Message(_("Follow-up action reported done by %(opd)s: %(action)s"), opd=done.owner, action=done.title),
             note.strip(),
             record=done,
             verb="governance.action_done",
@@ -116,7 +116,7 @@ def cancel_action(user, action: FollowUpAction, *, note: str) -> FollowUpAction:
         _tell_owner(
             user,
             cancelled,
-            _("Follow-up action cancelled: %(action)s") % {"action": cancelled.title},
+            Message(_("Follow-up action cancelled: %(action)s"), action=cancelled.title),
             "governance.action_cancelled",
         )
     return cancelled
@@ -134,7 +134,7 @@ def reopen_action(user, action: FollowUpAction, *, note: str) -> FollowUpAction:
         _tell_owner(
             user,
             reopened,
-            _("Follow-up action reopened: %(action)s") % {"action": reopened.title},
+            Message(_("Follow-up action reopened: %(action)s"), action=reopened.title),
             "governance.action_reopened",
         )
     return reopened

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from simpul.core import permissions, services, workflow
-from simpul.core.notifications import notify
+from simpul.core.notifications import Message, notify
 from simpul.core.workflow import NOT_PERMITTED, TransitionError
 from simpul.governance.models import Decree, TeamMember
 from simpul.governance.models.teams import may_grant_roles
@@ -219,9 +220,14 @@ def grant_roles(user, decree: Decree, *, remove_previous: bool = False) -> RoleG
         workflow.transition(user, locked, "grant_roles", note=plan.summary(), payload=plan.as_dict(), apply=apply)
         plan.applied = True
         for line in plan.create:
+            role = permissions.roles().get(line.role)
             notify(
                 [line.member.user],
-                _("You hold the role %(role)s from %(decree)s") % {"role": line.role_label, "decree": locked},
+                Message(
+                    gettext_lazy("You hold the role %(role)s from %(decree)s"),
+                    role=role.label if role else line.role,  # the lazy label: rendered in the site language
+                    decree=locked,
+                ),
                 locked.title,
                 record=locked,
                 verb="governance.role_granted",

@@ -133,7 +133,6 @@ def test_the_team_cancels_and_reopens_and_the_owner_may_not(scene):
 
 
 def test_moving_an_action_to_another_opd_tells_the_new_owner_on_the_page_and_through_the_api(scene):
-    # By its verb: the title is written in the language of the request that moved it.
     moved = Notification.objects.filter(verb="governance.action_moved")
     client = client_for(scene.koordinator_a)
     url = reverse("governance:followupaction_edit", args=[scene.action.pk])
@@ -145,6 +144,10 @@ def test_moving_an_action_to_another_opd_tells_the_new_owner_on_the_page_and_thr
     }
     assert client.post(url, data).status_code == 302
     assert list(moved.values_list("recipient", flat=True)) == [scene.operator_a2.pk]
+    # The coordinator browses in English; the notice is written in the site language (Indonesian).
+    notice = moved.get()
+    assert notice.title == f"Tindak lanjut dialihkan ke {scene.a2}: {scene.action.title}"
+    assert " — tenggat " in notice.body and "Keputusan: " in notice.body
 
     # The API's PATCH writes through the same service: the same checks, the same notice, once.
     api = APIClient()
@@ -187,9 +190,10 @@ def test_the_reminder_job_tells_each_owner_once_a_day(scene):
     reminders = Notification.objects.filter(verb=tasks.REMINDER_VERB)
     titles = {row.recipient_id: row.title for row in reminders}
     assert set(titles) == {scene.operator_a1.pk, scene.operator_a2.pk}
-    assert titles[scene.operator_a1.pk].startswith("Follow-up action late since")
+    assert titles[scene.operator_a1.pk].startswith("Tindak lanjut terlambat sejak")
     assert (
-        titles[scene.operator_a2.pk].startswith("Follow-up action due on") and "Segera" in titles[scene.operator_a2.pk]
+        titles[scene.operator_a2.pk].startswith("Tenggat tindak lanjut pada")
+        and "Segera" in titles[scene.operator_a2.pk]
     )
     assert tasks.send_follow_up_reminders.call() == {"actions": 0}
     assert reminders.count() == 2

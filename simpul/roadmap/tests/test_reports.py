@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from simpul.core.models import Notification, WorkflowEvent
@@ -30,10 +31,13 @@ def small(world):
 def test_an_operator_files_submits_and_the_admin_accepts(world, small):
     report = services.file_report(world.operator_a1, small.a1, 2024, 40, "Simpul dibangun.")
     assert (report.status, report.percent) == (ReportStatus.DRAFT, 40)
-    report = services.file_report(world.operator_a1, small.a1, 2024, 45, "Simpul dibangun dan diuji.", submit=True)
+    with translation.override("en"):  # the operator browses in English; the notice is in Indonesian
+        report = services.file_report(world.operator_a1, small.a1, 2024, 45, "Simpul dibangun dan diuji.", submit=True)
     assert report.status == ReportStatus.SUBMITTED and report.submitted_by == world.operator_a1
     # The reviewers are told; the OPD is told of the decision.
-    assert Notification.objects.filter(recipient=world.admin_a, verb="roadmap.report_submitted").exists()
+    told = Notification.objects.get(recipient=world.admin_a, verb="roadmap.report_submitted")
+    assert told.title == f"Laporan kemajuan untuk direviu: {report}"
+    assert told.body == "45% dilaporkan untuk tahun 2024."
     report = services.review_report(world.admin_a, report, accept=True)
     assert report.status == ReportStatus.ACCEPTED and report.accepted_at is not None
     assert Notification.objects.filter(recipient=world.operator_a1, verb="roadmap.report_accepted").exists()
