@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "simpul.evaluation",
     "simpul.roadmap",
     "simpul.governance",
+    "simpul.servicedesk",
     "simpul.dashboard",
     "simpul.accounts",
     "simpul.ops",

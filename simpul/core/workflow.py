@@ -17,6 +17,13 @@ and every channel (UI, API, CLI, jobs) changes the state only through
 `transition(user, record, "approve", note=..., apply=...)`, which checks the state, the permission, the
 required note and the transition's own guard, writes the change and one `WorkflowEvent` in the same
 transaction, and raises `TransitionError` with a stable code the UI and the API both show.
+
+Variants: one model may follow different life cycles by a field of the record (a service desk ticket by
+its kind). A transition with `when=callable(record) -> bool` applies only to the records for which it
+answers true; several transitions may then share a name (each with its own `when`, e.g. "resolve" of an
+incident and "resolve" of a problem start from different states), and `transition()`, `allowed()` and
+`Workflow.get(name, record)` pick the one that applies to the record. A step that applies to none answers
+`invalid_state`, as a step from the wrong state does.
 """
 
 from __future__ import annotations
@@ -69,6 +76,7 @@ class Transition:
     authority is not the record's scope, a callable(user, record) -> bool that the module states (e.g. the
     OPD that proposed a correction of another OPD's element acts on its proposal from its own scope).
     `guard(user, record)` may refuse with a TransitionError (e.g. "the period is closed").
+    `when(record) -> bool` limits the transition to some records (a variant of the life cycle, above).
     """
 
     name: str
@@ -78,12 +86,13 @@ class Transition:
     requires_note: bool = False
     label: str | Promise = ""
     guard: Callable | None = None
+    when: Callable | None = None
 
     def __init__(self, name, source: Iterable[str], target: str, **options):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "source", tuple(source))
         object.__setattr__(self, "target", target)
-        for key in ("permission", "requires_note", "label", "guard"):
+        for key in ("permission", "requires_note", "label", "guard", "when"):
             if key in options:
                 object.__setattr__(self, key, options.pop(key))
         if options:
@@ -99,18 +108,30 @@ class Workflow:
     transitions: list[Transition] = field(default_factory=list)
 
     def __post_init__(self):
-        names = [t.name for t in self.transitions]
-        if len(names) != len(set(names)):
-            raise ValueError(f"workflow {self.name} names a transition twice")
-        self.by_name = {t.name: t for t in self.transitions}
+        self.variants: dict[str, list[Transition]] = {}
+        for candidate in self.transitions:
+            self.variants.setdefault(candidate.name, []).append(candidate)
+        for _name, found in self.variants.items():
+            # A name may repeat only among variants, each saying to which records it applies.
+            if len(found) > 1 and not all(t.when is not None for t in found):
+                raise ValueError(f"workflow {self.name} names a transition twice")
+        # The first variant of each name: its label stands for the step on buttons and in lists.
+        self.by_name = {name: found[0] for name, found in self.variants.items()}
 
-    def get(self, name: str) -> Transition:
+    def get(self, name: str, record: models.Model | None = None) -> Transition:
+        """The transition `name`; with `record`, the variant that applies to it (else the first, which the
+        state check then refuses)."""
         try:
-            return self.by_name[name]
+            found = self.variants[name]
         except KeyError:
             raise TransitionError(
                 UNKNOWN_TRANSITION, _("There is no such step: %(name)s.") % {"name": name}, status=400
             ) from None
+        if record is not None:
+            for candidate in found:
+                if candidate.when is None or candidate.when(record):
+                    return candidate
+        return found[0]
 
     def state_of(self, record: models.Model) -> str:
         return getattr(record, self.field)
@@ -145,6 +166,8 @@ def _state_label(record: models.Model, field_name: str, value: str) -> str:
 def _check(
     workflow: Workflow, step: Transition, user, record: models.Model, *, note: str | None, granted: dict | None = None
 ) -> None:
+    if step.when is not None and not step.when(record):
+        raise TransitionError(INVALID_STATE, _("This step does not apply to this record."))
     state = workflow.state_of(record)
     if state not in step.source:
         raise TransitionError(
@@ -193,6 +216,7 @@ def transition(
         locked = model._default_manager.select_for_update().filter(pk=record.pk).first()
         if locked is None or not permissions.can(user, "view", locked):
             raise TransitionError(NOT_PERMITTED, _("You may not do this."), status=403)
+        step = workflow.get(name, locked)
         _check(workflow, step, user, locked, note=note)
         from_state = workflow.state_of(locked)
         setattr(locked, workflow.field, step.target)

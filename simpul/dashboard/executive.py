@@ -208,23 +208,30 @@ def contributing_modules() -> set[str]:
     return {module.label for module in modules.simpul_modules() if module.executive_sections}
 
 
+# Why a part is missing when its module is installed but contributes no section yet (built in stages).
+NOT_REPORTED_YET = _("The module is installed but does not report this figure yet.")
+
+
+def installed_modules() -> set[str]:
+    return {module.label for module in modules.simpul_modules()}
+
+
 def slots(sections: list[Section]) -> list[Section]:
     """A "not available yet" section for each expected part that no installed module supplies.
 
-    A module that is installed but shows this user nothing (no permission) gets no slot: the part exists,
-    it is just not theirs to see.
+    A module that contributes sections but shows this user nothing (no permission) gets no slot: the part
+    exists, it is just not theirs to see. The slot says whether the module is missing or does not report
+    the figure yet.
     """
-    installed = contributing_modules()
+    contributing = contributing_modules()
+    installed = installed_modules()
     result = []
     for expected in EXPECTED:
-        if expected.module in installed or any(_supplies(section.key, expected.key) for section in sections):
+        if expected.module in contributing or any(_supplies(section.key, expected.key) for section in sections):
             continue
+        note = NOT_REPORTED_YET if expected.module in installed else expected.note
         result.append(
-            Section(
-                expected.key,
-                str(expected.title),
-                figures=[Figure(str(expected.figure), None, note=str(expected.note))],
-            )
+            Section(expected.key, str(expected.title), figures=[Figure(str(expected.figure), None, note=str(note))])
         )
     return result
 

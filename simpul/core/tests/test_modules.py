@@ -48,7 +48,16 @@ def declared(monkeypatch):
 
 def test_every_simpul_app_is_a_module_in_installed_order():
     labels = [module.label for module in modules.simpul_modules()]
-    assert labels[:7] == ["core", "organizations", "architecture", "evaluation", "roadmap", "governance", "dashboard"]
+    assert labels[:8] == [
+        "core",
+        "organizations",
+        "architecture",
+        "evaluation",
+        "roadmap",
+        "governance",
+        "servicedesk",
+        "dashboard",
+    ]
 
 
 def test_navigation_keeps_its_order_and_labels():
@@ -61,6 +70,7 @@ def test_navigation_keeps_its_order_and_labels():
         ("Evaluation", "evaluation:overview", "evaluation.evaluationperiod"),
         ("Roadmap", "roadmap:overview", "roadmap.output"),
         ("Governance", "governance:overview", "governance.policy"),
+        ("Service desk", "servicedesk:ticket_list", "servicedesk.ticket"),
         ("Organisations", "organizations:instansi_list", "organizations.instansi"),
         ("Regional departments", "organizations:perangkatdaerah_list", "organizations.perangkatdaerah"),
         ("Users", "organizations:user_list", "organizations.user"),
@@ -339,6 +349,7 @@ def test_home_page_shows_the_same_menu_as_before_for_the_operator(world):
         "Evaluation",
         "Roadmap",
         "Governance",
+        "Service desk",
         "Throwaway notes",
         "Organisations",
         "Regional departments",

@@ -72,7 +72,7 @@ def test_empty_and_too_short_searches_say_what_can_be_searched(world):
         empty = response.content.decode()
         assert 'data-testid="search-empty"' in empty
         assert "Type at least two characters" in empty
-        assert "architecture elements, outputs, policies, regional departments (OPD), users" in empty
+        assert "architecture elements, outputs, policies, tickets, regional departments (OPD), users" in empty
 
 
 def test_nothing_found_is_said_plainly(world):

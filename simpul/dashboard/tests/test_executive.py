@@ -110,6 +110,15 @@ def test_service_desk_and_ikm_are_not_available_yet_never_a_number(world, record
     assert in_indonesian("not available yet") in response.content.decode()
 
 
+def test_a_slot_says_whether_its_module_is_missing_or_does_not_report_yet(monkeypatch):
+    monkeypatch.setattr(executive, "contributing_modules", lambda: {"evaluation"})
+    monkeypatch.setattr(executive, "installed_modules", lambda: {"evaluation", "servicedesk"})
+    notes = {section.key: section.figures[0].note for section in executive.slots([])}
+    assert notes["servicedesk"] == str(executive.NOT_REPORTED_YET)
+    assert notes["surveys"] == str(next(e.note for e in executive.EXPECTED if e.key == "surveys"))
+    assert "evaluation" not in notes
+
+
 def test_without_any_module_every_part_is_a_slot(world, monkeypatch):
     monkeypatch.setattr(executive.modules, "executive_section_sources", lambda: [])
     monkeypatch.setattr(executive, "contributing_modules", set)

@@ -1,0 +1,9 @@
+from simpul.core.api.routers import Router
+from simpul.servicedesk.api import views
+
+app_name = "servicedesk-api"
+
+router = Router()
+router.register("tickets", views.TicketViewSet)
+router.register("replies", views.TicketReplyViewSet)
+urlpatterns = router.urls

@@ -1,0 +1,142 @@
+"""The service desk API for agents: tickets through `restrict()` (ScopedModelViewSet), opened and edited
+through the services the pages use, and every step of the life cycles, re-assignment, escalation and
+replies as POST actions calling the same services. A refused step answers `{"code", "detail"}` with 403
+(`not_permitted`), 409 (`invalid_state`) or 400 (`note_required`, `invalid_input` with `fields`).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from simpul.core import permissions
+from simpul.core.api.permissions import ScopedModelPermission
+from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
+from simpul.servicedesk import filters, models, services
+from simpul.servicedesk.api import serializers
+
+REFUSED_STEP = {
+    400: OpenApiResponse(description="Invalid input, or a note the step requires is missing (`code`)."),
+    403: OpenApiResponse(description="The account may not take this step (`code`: `not_permitted`)."),
+    409: OpenApiResponse(description="The ticket is not in a state this step starts from (`invalid_state`)."),
+}
+
+
+class WorkflowActionPermission(ScopedModelPermission):
+    """Steps are POSTs that the services authorise: the gate asks only that the caller may view tickets at
+    all, so that a refused step is answered with its code."""
+
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) not in getattr(view, "workflow_actions", ()):
+            return super().has_permission(request, view)
+        user = request.user
+        return bool(user and user.is_authenticated) and permissions.has_model_permission(
+            user, "view", view.queryset.model
+        )
+
+
+def _post_action(name: str, body, summary: str, service):
+    """A POST action named `name` (its route with dashes) running `service(user, ticket, **body)` as the
+    ticket's page does."""
+
+    def run(self, request, pk=None):
+        return self.step(request, body, partial(service, request.user))
+
+    # DRF maps the route to the method by the function's name when it is decorated: name it first.
+    run.__name__ = name
+    run.__doc__ = summary
+    routed = action(detail=True, methods=["post"], url_path=name.replace("_", "-"), url_name=name.replace("_", "-"))(
+        run
+    )
+    return extend_schema(request=body, responses={200: serializers.TicketSerializer, **REFUSED_STEP}, summary=summary)(
+        routed
+    )
+
+
+def _step(name: str, body, summary: str):
+    """A step of the life cycles, through its service in `services.STEPS`."""
+    return _post_action(name, body, summary, services.STEPS[name])
+
+
+def _handover(name: str, service, body, summary: str):
+    return _post_action(name, body, summary, service)
+
+
+NOTE = serializers.TicketStepNoteSerializer
+
+
+class TicketViewSet(ScopedModelViewSet):
+    """Tickets of the OPDs the caller handles. A new ticket without `opd` goes to the owner OPD of its
+    `element`, else to the instansi's service desk; its priority and SLA due moments are computed. Its state
+    changes only through the step actions, each allowed for its kind and state (409 `invalid_state`)."""
+
+    queryset = models.Ticket.objects.select_related("opd", "group", "assignee", "element", "instansi").prefetch_related(
+        "pauses"
+    )
+    serializer_class = serializers.TicketSerializer
+    filterset_class = filters.TicketFilterSet
+    ordering_fields = ["opened_at", "resolution_due", "priority", "status", "updated_at"]
+    permission_classes = [WorkflowActionPermission]
+    workflow_actions = (*services.STEPS, "reassign", "escalate", "reply")
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    update_record = staticmethod(services.update_ticket)
+
+    def perform_create(self, serializer):
+        ticket = models.Ticket(**serializer.validated_data_without_m2m())
+        serializer.instance = services.open_ticket(self.request.user, ticket)
+
+    def step(self, request, serializer_class, run) -> Response:
+        record = self.get_object_for("view")
+        body = serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        run(record, **body.validated_data)
+        return Response(self.get_serializer(self.get_object_for("view")).data)
+
+    assign = _step("assign", serializers.TicketAssignSerializer, "Assign a new ticket to an agent or group")
+    start = _step("start", NOTE, "Start work")
+    wait = _step("wait", NOTE, "Ask the reporter (the SLA clock pauses)")
+    resume = _step("resume", NOTE, "Resume work (the pause ends)")
+    resolve = _step("resolve", NOTE, "Resolve (the note is the resolution)")
+    reopen = _step("reopen", NOTE, "Reopen a resolved ticket")
+    close = _step("close", NOTE, "Close")
+    investigate = _step("investigate", NOTE, "Start investigating a problem")
+    record_known_error = _step("record_known_error", serializers.TicketKnownErrorSerializer, "Record a known error")
+    assess = _step("assess", serializers.TicketAssessSerializer, "Record a change's risk and impact")
+    approve = _step("approve", NOTE, "Approve a change (review permission)")
+    reject = _step("reject", NOTE, "Reject a change (review permission)")
+    schedule = _step("schedule", serializers.TicketScheduleSerializer, "Schedule an approved change")
+    implement = _step("implement", NOTE, "Record a change as implemented")
+    review = _step("review", NOTE, "Review an implemented change")
+    reassign = _handover("reassign", services.reassign, serializers.TicketAssignSerializer, "Reassign within the OPD")
+    escalate = _handover(
+        "escalate", services.escalate, serializers.TicketEscalateSerializer, "Hand over to another OPD"
+    )
+
+    @extend_schema(
+        request=serializers.NewTicketReplySerializer,
+        responses={201: serializers.TicketReplySerializer, **REFUSED_STEP},
+        summary="Write a public reply or an internal note",
+    )
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        ticket = self.get_object_for("view")
+        body = serializers.NewTicketReplySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reply = services.add_reply(request.user, ticket, **body.validated_data)
+        return Response(
+            serializers.TicketReplySerializer(reply, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TicketReplyViewSet(ReadOnlyScopedModelViewSet):
+    """The conversation of the tickets the caller may view: public replies and internal notes."""
+
+    queryset = models.TicketReply.objects.select_related("ticket", "author")
+    serializer_class = serializers.TicketReplySerializer
+    filterset_fields = ["ticket", "kind"]
