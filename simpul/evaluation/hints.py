@@ -238,10 +238,16 @@ def named_services(context: HintContext) -> Hint:
     found = services + applications
     hint = Hint(id="", title=_("Recorded services and applications: %(names)s") % {"names": ", ".join(patterns[:3])})
     module = context.params.get("module")
+    label = {"module": context.params.get("module_label", module)}
     if module and not apps.is_installed(f"simpul.{module}"):
-        hint.notice = _("The %(module)s module is not yet available in Simpul; only the architecture is searched.") % {
-            "module": context.params.get("module_label", module)
-        }
+        hint.notice = (
+            _("The %(module)s module is not yet available in Simpul; only the architecture is searched.") % label
+        )
+    elif module and not any(m.label == module and m.evidence_hints for m in modules.simpul_modules()):
+        # Installed, but built in stages: it proposes no evidence of its own yet.
+        hint.notice = (
+            _("The %(module)s module does not propose evidence yet; only the architecture is searched.") % label
+        )
     ids = [element.pk for element in found]
     relationships = list(
         permissions.restrict(
@@ -412,10 +418,16 @@ def data_sets(context: HintContext) -> Hint:
     shared = [data for data in datasets if data.interoperable]
     hint = Hint(id="", title=_("Open data sets"))
     module = context.params.get("module")
+    label = {"module": context.params.get("module_label", module)}
     if module and not apps.is_installed(f"simpul.{module}"):
-        hint.notice = _("The %(module)s module is not yet available in Simpul; only the architecture is searched.") % {
-            "module": context.params.get("module_label", module)
-        }
+        hint.notice = (
+            _("The %(module)s module is not yet available in Simpul; only the architecture is searched.") % label
+        )
+    elif module and not any(m.label == module and m.evidence_hints for m in modules.simpul_modules()):
+        # Installed, but built in stages: it proposes no evidence of its own yet.
+        hint.notice = (
+            _("The %(module)s module does not propose evidence yet; only the architecture is searched.") % label
+        )
     hint.facts = [
         (_("Data sets recorded"), number_format(len(datasets))),
         (_("Classified as public"), f"{len(public)} ({_percent(len(public), len(datasets))})"),

@@ -3,6 +3,7 @@ accepted as evidence links in one click, never a level; and the mapping file che
 shipped frameworks."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.test import Client
@@ -168,8 +169,13 @@ def test_complaint_service_hint_is_honest_about_the_missing_module(scene):
     link(aduan, "integrates_with", scene.simpeg)
     item = scene.period.assessments.get(item_key="42")
     (hint,) = hints.hints_for(scene.admin_a, item)
+    # The service desk is installed but proposes no evidence of its own yet.
     assert "layanan pengaduan (Portal Pusat Layanan)" in hint.notice
-    assert "not yet available in Simpul" in hint.notice
+    assert "does not propose evidence yet" in hint.notice
+    with mock.patch.object(hints.apps, "is_installed", lambda name: name != "simpul.servicedesk"):
+        (missing,) = hints.hints_for(scene.admin_a, item)
+    assert "layanan pengaduan (Portal Pusat Layanan)" in missing.notice
+    assert "not yet available in Simpul" in missing.notice
     assert facts(hint)["Services found"] == "SP4N-LAPOR! Kabupaten A"
     assert facts(hint)["Applications found"] == "Aplikasi Pengaduan Masyarakat"
     assert facts(hint)["Channels"] == "SMS, mobile, web"
