@@ -345,6 +345,8 @@ REST_FRAMEWORK = {
 # "<number>/<second|minute|hour|day>"; empty turns the limit off.
 SIMPUL_RATE_ANON = os.environ.get("SIMPUL_RATE_ANON", "20/min")
 SIMPUL_RATE_TOKEN = os.environ.get("SIMPUL_RATE_TOKEN", "10/min")
+# Complaints without an account (the service desk's /lapor/ form and anonymous API), per client address.
+SIMPUL_RATE_SERVICEDESK_INTAKE = os.environ.get("SIMPUL_RATE_SERVICEDESK_INTAKE", "10/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
     "DESCRIPTION": "REST API Simpul: platform SPBE pemerintah daerah.",

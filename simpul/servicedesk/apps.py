@@ -27,8 +27,8 @@ class ServiceDeskConfig(SimpulModule, AppConfig):
 
     order = 45
     navigation = (NavEntry(_("Service desk"), "servicedesk:ticket_list", "servicedesk.ticket"),)
-    # Deny by default: the ASN portal and the public form (later slices) reach tickets through their own
-    # services, not through these grants.
+    # Deny by default: the public form and tracking (/lapor/, /lacak/, services.intake) and the ASN portal
+    # reach tickets through their own services, not through these grants.
     grants = {
         "admin_spbe": {"servicedesk.*": ALL | {"review"}},
         "koordinator": {"servicedesk.*": VIEW},
@@ -36,6 +36,7 @@ class ServiceDeskConfig(SimpulModule, AppConfig):
         "auditor": {"servicedesk.*": VIEW},
     }
     urls = "simpul.servicedesk.urls"
+    root_urls = "simpul.servicedesk.root_urls"
     api_urls = "simpul.servicedesk.api.urls"
     search_providers = (
         SearchProvider(

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from simpul.core import permissions
+from simpul.core import files, permissions
 from simpul.core.forms import ScopedModelForm, bootstrapify
 from simpul.organizations.models import PerangkatDaerah
 from simpul.servicedesk import models
@@ -189,4 +189,65 @@ class ReplyForm(forms.Form):
 
     def __init__(self, data=None, auto_id="id_reply_%s"):
         super().__init__(data, auto_id=auto_id)
+        bootstrapify(self)
+
+
+# --- The public intake ----------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by the intake service (type, size)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class PublicTicketForm(forms.Form):
+    """A citizen's complaint without an account (the public web form). What it holds is validated by
+    services.intake.submit_public, as the API's is; the form only shapes the input."""
+
+    instansi = forms.ModelChoiceField(label=_("Instansi"), queryset=None, required=False)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened, where and when. Do not write passwords or personal data of others."),
+    )
+    reporter_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    reporter_email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Optional: for news of your report.")
+    )
+    reporter_phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, help_text=_("Optional: for news of your report.")
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service or application concerned"),
+        queryset=None,
+        required=False,
+        empty_label=_("I do not know / other"),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from simpul.servicedesk.services import intake
+
+        super().__init__(*args, **kwargs)
+        instansi = intake.intake_instansi()
+        self.fields["instansi"].queryset = instansi
+        self.fields["service"].queryset = intake.public_elements()
+        self.fields["service"].label_from_instance = lambda element: element.name
+        if instansi.count() <= 1:
+            del self.fields["instansi"]
+        self.fields["attachments"].help_text = _("Optional. Accepted: %(types)s.") % {"types": files.describe_allowed()}
         bootstrapify(self)

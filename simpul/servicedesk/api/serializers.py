@@ -9,10 +9,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from simpul.architecture.models import Element
 from simpul.core.api.serializers import ScopedModelSerializer
-from simpul.organizations.models import PerangkatDaerah
+from simpul.organizations.models import Instansi, PerangkatDaerah
 from simpul.servicedesk import models
-from simpul.servicedesk.choices import ChangeRisk, Level, ReplyKind
+from simpul.servicedesk.choices import ChangeRisk, Level, ReplyKind, TicketKind
 from simpul.servicedesk.services import clock, routing
 
 # Where a ticket is and what it is: set when it is opened, then changed only by the logged steps.
@@ -176,3 +177,67 @@ class TicketScheduleSerializer(TicketStepNoteSerializer):
 class NewTicketReplySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReplyKind.choices, default=ReplyKind.PUBLIC)
     body = serializers.CharField()
+
+
+# --- The public intake and tracking -------------------------------------------------------------------
+
+
+class PublicTicketSerializer(serializers.Serializer):
+    """A submission without an account (only `complaint`), as JSON or multipart with `attachments`."""
+
+    # A plain string rather than a choice: the intake refuses any kind but a complaint with its own message,
+    # and the kinds have their enum in the ticket's representation already.
+    kind = serializers.CharField(
+        max_length=20, default=TicketKind.COMPLAINT.value, help_text="Without an account only `complaint`."
+    )
+    subject = serializers.CharField(max_length=300)
+    description = serializers.CharField()
+    reporter_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    reporter_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    service = serializers.PrimaryKeyRelatedField(
+        queryset=Element.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A published service or application (architecture element) concerned, if known.",
+    )
+    instansi = serializers.PrimaryKeyRelatedField(
+        queryset=Instansi.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Needed only when Simpul serves several instansi and `service` is not given.",
+    )
+
+
+class PublicTicketUploadSerializer(PublicTicketSerializer):
+    """The same as multipart, with files."""
+
+    attachments = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, help_text="Files, each checked for type and size."
+    )
+
+
+class PublicTicketReceiptSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="The tracking code.")
+    tracking_url = serializers.URLField(help_text="The public tracking page of the ticket.")
+
+
+class TrackingReplySerializer(serializers.Serializer):
+    sender = serializers.CharField(help_text="agent or reporter.")
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TrackingSerializer(serializers.Serializer):
+    """What anyone holding the code reads: no internal notes, no contact data."""
+
+    code = serializers.CharField()
+    kind = serializers.CharField(help_text="complaint, incident, problem, request or change.")
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    subject = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    replies = TrackingReplySerializer(many=True, help_text="Public replies only, oldest first.")

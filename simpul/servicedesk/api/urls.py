@@ -1,3 +1,5 @@
+from django.urls import path
+
 from simpul.core.api.routers import Router
 from simpul.servicedesk.api import views
 
@@ -6,4 +8,7 @@ app_name = "servicedesk-api"
 router = Router()
 router.register("tickets", views.TicketViewSet)
 router.register("replies", views.TicketReplyViewSet)
-urlpatterns = router.urls
+urlpatterns = [
+    path("track/<str:code>/", views.TrackView.as_view(), name="track"),
+    *router.urls,
+]

@@ -8,16 +8,26 @@ from __future__ import annotations
 
 from functools import partial
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from rest_framework import exceptions, status
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from simpul.core import permissions
 from simpul.core.api.permissions import ScopedModelPermission
+from simpul.core.api.schema import AutoSchema
 from simpul.core.api.viewsets import ReadOnlyScopedModelViewSet, ScopedModelViewSet
 from simpul.servicedesk import filters, models, services
 from simpul.servicedesk.api import serializers
+from simpul.servicedesk.choices import Channel
+from simpul.servicedesk.services import intake
+from simpul.servicedesk.throttling import PublicIntakeThrottle
 
 REFUSED_STEP = {
     400: OpenApiResponse(description="Invalid input, or a note the step requires is missing (`code`)."),
@@ -31,9 +41,13 @@ class WorkflowActionPermission(ScopedModelPermission):
     all, so that a refused step is answered with its code."""
 
     def has_permission(self, request, view):
+        user = request.user
+        if getattr(view, "action", None) == "create" and not (user and user.is_authenticated):
+            # A citizen's complaint: TicketViewSet.create hands it to the public intake, which allows only
+            # that (services.intake.submit_public); agents create as their grants allow.
+            return True
         if getattr(view, "action", None) not in getattr(view, "workflow_actions", ()):
             return super().has_permission(request, view)
-        user = request.user
         return bool(user and user.is_authenticated) and permissions.has_model_permission(
             user, "view", view.queryset.model
         )
@@ -85,6 +99,88 @@ class TicketViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     update_record = staticmethod(services.update_ticket)
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        if getattr(self, "action", None) == "create":
+            throttles.append(PublicIntakeThrottle())  # counts only requests without an account
+        return throttles
+
+    @extend_schema(
+        summary="Open a ticket (agents), or submit a complaint without an account",
+        description=(
+            "Signed in: a ticket as the agent's grants allow (the ticket's representation). Without an account: "
+            "a complaint only (`kind` = `complaint`), JSON or multipart with `attachments`, rate-limited per "
+            "client address; the answer is the tracking `code` and `tracking_url`. A retry with the same "
+            "`Idempotency-Key` and the same body gets the same code and writes nothing; the same key with a "
+            "different body is refused with 409 `idempotency_conflict`."
+        ),
+        request={
+            "application/json": PolymorphicProxySerializer(
+                component_name="TicketCreateRequest",
+                serializers=[serializers.TicketSerializer, serializers.PublicTicketSerializer],
+                resource_type_field_name=None,
+            ),
+            "multipart/form-data": PolymorphicProxySerializer(
+                component_name="TicketCreateUpload",
+                serializers=[serializers.TicketSerializer, serializers.PublicTicketUploadSerializer],
+                resource_type_field_name=None,
+            ),
+        },
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Any unique string (at most 150 characters) per submission without an account.",
+            )
+        ],
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="TicketCreated",
+                serializers=[serializers.TicketSerializer, serializers.PublicTicketReceiptSerializer],
+                resource_type_field_name=None,
+            ),
+            409: OpenApiResponse(description="The Idempotency-Key was used for a different submission."),
+            429: OpenApiResponse(description="Too many submissions from this address."),
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        if request.user and request.user.is_authenticated:
+            return super().create(request, *args, **kwargs)
+        return self.public_create(request)
+
+    def public_create(self, request) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > 150:
+            raise exceptions.ValidationError({"Idempotency-Key": ["At most 150 characters."]})
+        body = serializers.PublicTicketUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            receipt = intake.submit_public(
+                kind=data["kind"],
+                subject=data["subject"],
+                description=data["description"],
+                reporter_name=data["reporter_name"],
+                reporter_email=data["reporter_email"],
+                reporter_phone=data["reporter_phone"],
+                element=data["service"],
+                instansi=data["instansi"],
+                channel=Channel.API,
+                idempotency_key=f"api-{key}" if key else None,
+                attachments=data["attachments"],
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(drf_serializers.as_serializer_error(error)) from error
+        except intake.IntakeConflict as error:
+            return Response({"code": error.code, "detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        code = receipt.ticket.code
+        url = request.build_absolute_uri(reverse("servicedesk_track", args=[code]))
+        response = Response({"code": code, "tracking_url": url}, status=status.HTTP_201_CREATED)
+        if receipt.replayed:
+            response["Idempotent-Replayed"] = "true"
+        return response
 
     def perform_create(self, serializer):
         ticket = models.Ticket(**serializer.validated_data_without_m2m())
@@ -140,3 +236,22 @@ class TicketReplyViewSet(ReadOnlyScopedModelViewSet):
     queryset = models.TicketReply.objects.select_related("ticket", "author")
     serializer_class = serializers.TicketReplySerializer
     filterset_fields = ["ticket", "kind"]
+
+
+class TrackView(APIView):
+    """A ticket by its tracking code, for anyone holding it: kind, state, subject, dates and public replies.
+    An unknown code is 404 as any other."""
+
+    permission_classes = [AllowAny]
+    serializer_class = serializers.TrackingSerializer
+    schema = AutoSchema()  # the error responses every endpoint documents
+
+    @extend_schema(
+        responses={200: serializers.TrackingSerializer, 404: OpenApiResponse(description="No ticket has this code.")},
+        summary="Track a ticket by its code",
+    )
+    def get(self, request, code):
+        data = intake.tracking(code)
+        if data is None:
+            raise exceptions.NotFound()
+        return Response(serializers.TrackingSerializer(data).data)
