@@ -21,8 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TIMEOUT_MS = 15_000
-# Assertions wait for a state as long as actions do: Playwright's own 5 s is short on a loaded 2-core machine.
+# How long an action or an assertion waits for its state: only a failing test waits this long, and a CI
+# machine with two browser workers on two cores has needed more than 15 s for one POST and its page.
+TIMEOUT_MS = 30_000
+# Assertions wait as long as actions: Playwright's own 5 s is short on a loaded 2-core machine.
 expect.set_options(timeout=TIMEOUT_MS)
 
 

@@ -51,7 +51,10 @@ def test_operator_files_a_report_with_evidence_and_the_admin_returns_it(page):
     search.locator("select[name=type]").select_option("architecture.application")
     search.locator("input[name=q]").fill("SIPP")
     search.get_by_role("button", name="Find").click()
+    expect(page).to_have_url(re.compile(r"[?&]q=SIPP"))
     page.get_by_test_id("record-result").filter(has_text="SIPP").get_by_test_id("record-link").click()
+    # The link is posted and the report page comes back (a loaded CI machine took over 15 s once).
+    expect(page).to_have_url(re.compile(r"/roadmap/reports/\d+/#evidence$"))
     expect(page.get_by_test_id("evidence-item")).to_have_count(2)
     page.get_by_test_id("submit-report").click()
     expect(page.get_by_test_id("report-state")).to_have_attribute("data-state", "submitted")
