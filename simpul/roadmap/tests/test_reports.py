@@ -235,3 +235,22 @@ def test_reminders_go_to_the_opds_reporters_else_to_the_instansi(world, small):
     assert set(services.reporters_of(small.a2)) == {world.operator_a2, lone}
     small.a2.responsible_opd = None
     assert world.admin_a in set(services.reporters_of(small.a2))
+
+
+def test_the_page_links_a_simpul_record_as_evidence_of_a_draft(world, small):
+    from simpul.architecture.tests.factories import InfrastructureFactory
+
+    node = InfrastructureFactory(owner=world.a1, name="Simpul Jaringan A1", kind="simpul_jaringan")
+    operator = Client(headers={"accept-language": "en"})
+    operator.force_login(world.operator_a1)
+    url = reverse("roadmap:output_report", args=[small.a1.pk, 2024])
+    operator.post(url, {"percent": 40, "narrative": "Simpul dibangun.", "action": "draft"})
+    report = ProgressReport.objects.get(output=small.a1, year=2024)
+    found = operator.get(report.get_absolute_url(), {"type": "architecture.infrastructure", "q": "Simpul"})
+    assert [record.pk for _key, record, _detail in found.context["results"]] == [node.pk]
+    response = operator.post(
+        reverse("roadmap:progressreport_evidence", args=[report.pk, "record"]),
+        {"type": "architecture.infrastructure", "record": node.pk},
+    )
+    assert response.status_code == 302
+    assert list(report.evidence.values_list("kind", "record_id")) == [("record", node.pk)]
